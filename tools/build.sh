@@ -9,9 +9,13 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(dirname "$here")"
 cd "$repo"
 
+# One build at a time per clone (several people and their test runs share a work tree).
+mkdir -p build
+exec 9>build/.lock
+if command -v flock >/dev/null; then flock 9; fi
+
 version="$(python -c 'import yaml; print(yaml.safe_load(open("galaxy.yml"))["version"])')"
 tarball="build/vastops-asbuilt-$version.tar.gz"
-mkdir -p build
 rm -f "$tarball"
 ansible-galaxy collection build --force --output-path build . >/dev/null
 [ -f "$tarball" ] || { echo "build: $tarball was not produced" >&2; exit 1; }
@@ -61,8 +65,11 @@ fi
 if [ -d "$installed/playbooks" ] && ls "$installed"/playbooks/*.yml >/dev/null 2>&1; then
     for pb in "$installed"/playbooks/*.yml; do
         name="vastops.asbuilt.$(basename "$pb" .yml)"
-        ansible-playbook --syntax-check -i localhost, "$name" >/dev/null \
-            || { echo "build: ansible-playbook --syntax-check $name failed from the installed tarball" >&2; exit 1; }
+        if ! ansible-playbook --syntax-check -i localhost, "$name" >"$tmp/syntax.log" 2>&1; then
+            cat "$tmp/syntax.log" >&2
+            echo "build: ansible-playbook --syntax-check $name failed from the installed tarball" >&2
+            exit 1
+        fi
     done
     echo "build: playbooks of the installed collection pass --syntax-check"
 fi

@@ -11,6 +11,11 @@ python="${PYTHON_VENV:-python}"
 pyver="$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
 
 "$python" "$here/install_get_pip_shim.py"
+# One sanity run at a time per clone: concurrent runs would share (and prune) the same copy.
+root="$("$python" "$here/collection_tree.py" root)"
+mkdir -p "$root"
+exec 9>"$root/.lock"
+if command -v flock >/dev/null; then flock 9; fi
 collection="$("$python" "$here/collection_tree.py" copy)"
 echo "sanity: collection copied to $collection"
 cd "$collection"
