@@ -16,4 +16,4 @@ export ANSIBLE_COLLECTIONS_PATH="$collections"
 export ANSIBLE_HOME="$repo/.cache/ansible-home"
 [ -n "${CI:-}" ] && export NO_COLOR=1 ANSIBLE_FORCE_COLOR=0
 # shellcheck disable=SC2086
-exec molecule test ${MOLECULE_ARGS:---all}
+exec molecule --base-config "$here/molecule-base.yml" test ${MOLECULE_ARGS:---all}
