@@ -1,0 +1,528 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2025, vastops.asbuilt contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The VAST session: one object every module (and the collector) uses to read a cluster.
+
+Public API
+==========
+
+``VastSession(params, stats=None)``
+    *params* is a :class:`ConnectionParams` or a dict of module params (validated; OptionError names the
+    option).  Nothing is sent until ``open()``.  Use as a context manager: ``with VastSession(p) as s:``
+    opens and closes.
+
+``open() -> self``
+    Validates, authenticates (JWT login, or Basic/Api-Token), detects the API version (highest vN probed,
+    see versions.py) and the software version (clusters, then vms, then versions?status=success), checks the
+    supported release range (UnsupportedVersion before any collection; warnings in ``warnings``), applies the
+    tenant header (5.3+ only), binds the disk cache to the cluster identity.  Raises a VastError subclass.
+
+Identity after ``open()``: ``api_version`` ("v7" or "latest"), ``sw_version`` (a VastVersion or None),
+``cluster`` (dict: id, guid, name, sw_version, build, psnt), ``auth_method`` (jwt/basic/api_token/bearer),
+``warnings`` (list of strings for module.warn), ``identity()`` (all of these as one dict).
+
+``get(path, params=None, cache=True, accept_status=()) -> decoded JSON``
+    One GET.  *path* relative to ``/api/<api_version>/`` (``"clusters/"``) or absolute (``"/api/token/"``).
+    Identical GETs in one session are sent once (memo, single-flight); ``cache=False`` shares an in-flight
+    answer but does not keep it.  Raises NotFound on 404 and other VastErrors.
+
+``availability(name) -> (bool, reason)``
+    Whether matrix resource *name* can exist on this cluster (release check only, no request).
+
+``iter_resource(name, params=None, page_size=None, fields=None, parallel_pages=True) -> iterator of dicts``
+    Streams the records of matrix resource *name* (any list shape, paged with ``page_size``, default 1000 for
+    resources that page; 0 reads the list whole).  Raises ResourceUnavailable (with ``.reason``) at the first
+    iteration when the release is too old or the endpoint answers 404; other VastErrors as they happen.
+    Object resources (capacity, health, network_settings) yield their one object.  Records are returned as the
+    cluster sent them: apply ``compat.canonical_record``/``compat.redact_record`` in the collector.
+
+``iter_list(path, params=None, page_size=None, parallel_pages=True) -> iterator``
+    Same paging for an arbitrary path not in the matrix.
+
+``read_resource(name, params=None, page_size=None, fields=None) -> ResourceResult``
+    Reads a whole resource and never raises for per-resource problems: ``.status`` is ``ok``, ``unavailable``
+    (``.reason``; recorded as degraded in stats) or ``error`` (``.error`` = to_fail_json dict; recorded as
+    failed); ``.data`` is a list (list resources) or a dict (object resources); ``.path``.
+    Fatal conditions (authentication, circuit open, deadline) are errors too; ``is_fatal(exc)`` tells them.
+
+``run_parallel(tasks) -> OrderedDict{key: (ok, result_or_exception)}``
+    Runs ``{key: callable}`` concurrently on the session's task pool (requests in flight stay bounded by the
+    adaptive limiter: AIMD between 1 and max_concurrency).  Tasks may themselves iterate resources (pages use
+    a separate pool, so nesting cannot deadlock).
+
+``stats`` (a Stats object), ``summary()`` (dict for module results: requests, retries, refreshes, latency,
+cache, degraded/failed resources, peak memory, concurrency history, identity - never secrets).
+
+``exported_tokens()`` (for vast_session: access/refresh tokens and expiry; mark that task no_log),
+``revoke_api_token(token_id)`` (the only write: PATCH apitokens/{id}/revoke, explicitly allowed).
+
+``close(logout=False)``
+    Releases threads, connections and the audit log.  ``logout=True`` also forgets the tokens and removes
+    ``token_file``.  Nothing is revoked on the cluster.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import collections
+import threading
+
+from ansible_collections.vastops.asbuilt.plugins.module_utils.auth import Auth
+from ansible_collections.vastops.asbuilt.plugins.module_utils.cache import DiskCache, MemoCache, query_key
+from ansible_collections.vastops.asbuilt.plugins.module_utils.compat import MATRIX, get_resource
+from ansible_collections.vastops.asbuilt.plugins.module_utils.concurrency import AdaptiveLimiter, WorkerPool
+from ansible_collections.vastops.asbuilt.plugins.module_utils.errors import (
+    AuthenticationError, CircuitOpen, DeadlineExceeded, NotFound, OptionError, PermissionDenied, ProtocolError,
+    ResourceUnavailable, UnsupportedVersion, VastError,
+)
+from ansible_collections.vastops.asbuilt.plugins.module_utils.options import ConnectionParams
+from ansible_collections.vastops.asbuilt.plugins.module_utils.paging import (
+    DEFAULT_PAGE_SIZE, iter_records, split_page, unwrap_object,
+)
+from ansible_collections.vastops.asbuilt.plugins.module_utils.stats import AuditLog, Stats
+from ansible_collections.vastops.asbuilt.plugins.module_utils.transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, Transport
+from ansible_collections.vastops.asbuilt.plugins.module_utils.versions import (
+    API_TOKEN_MIN_RELEASE, HAS_PACKAGING, MAX_PROBED_API_VERSION, PACKAGING_IMPORT_ERROR, SENTINEL_API_VERSION,
+    TENANT_HEADER_MIN_RELEASE, check_supported, parse_version, probe_candidates, software_version_from,
+)
+
+__all__ = ["VastSession", "ResourceResult", "is_fatal", "missing_requirements", "HAS_REQUESTS", "HAS_PACKAGING"]
+
+PROBE_WAVE = 4
+FATAL_ERRORS = (AuthenticationError, CircuitOpen, DeadlineExceeded, UnsupportedVersion, OptionError)
+
+
+def is_fatal(exc):
+    """True for errors after which reading further resources is pointless (auth, cluster down, deadline)."""
+    return isinstance(exc, FATAL_ERRORS)
+
+
+def missing_requirements():
+    """[(library, traceback)] of missing Python libraries, for ``module.fail_json(missing_required_lib(...))``."""
+    missing = []
+    if not HAS_REQUESTS:
+        missing.append(("requests", REQUESTS_IMPORT_ERROR))
+    if not HAS_PACKAGING:
+        missing.append(("packaging", PACKAGING_IMPORT_ERROR))
+    return missing
+
+
+class ResourceResult:
+    """The outcome of ``read_resource``: status ok/unavailable/error, data, reason, error, path."""
+
+    __slots__ = ("name", "status", "data", "reason", "error", "path")
+
+    def __init__(self, name, status, data=None, reason=None, error=None, path=None):
+        self.name = name
+        self.status = status
+        self.data = data
+        self.reason = reason
+        self.error = error
+        self.path = path
+
+    @property
+    def available(self):
+        return self.status == "ok"
+
+    def as_dict(self):
+        return dict((k, getattr(self, k)) for k in self.__slots__)
+
+    def __repr__(self):
+        size = len(self.data) if isinstance(self.data, (list, dict)) else 0
+        return "ResourceResult(%r, %s, %d, reason=%r)" % (self.name, self.status, size, self.reason)
+
+
+class VastSession:
+    """See the module docstring for the public API."""
+
+    def __init__(self, params, stats=None):
+        if not isinstance(params, ConnectionParams):
+            params = ConnectionParams.from_params(params)
+        self.params = params
+        self.stats = stats or Stats()
+        self.api_version = None
+        self.api_prefix = None
+        self.sw_version = None
+        self.sw_version_source = None
+        self.cluster = {}
+        self.warnings = []
+        self.opened = False
+        self._closed = False
+        self._lock = threading.Lock()
+        self.audit = None
+        self.limiter = AdaptiveLimiter(params.max_concurrency)
+        self.stats.concurrency = self.limiter.summary
+        self.auth = Auth(params, self.stats)
+        self.transport = None
+        self.memo = MemoCache(self.stats)
+        self.disk = None
+        self.tasks = WorkerPool(params.max_concurrency, "vast-task")
+        self.pages = WorkerPool(params.max_concurrency, "vast-page")
+
+    # -- lifecycle ---------------------------------------------------------------------------------------------
+    def __enter__(self):
+        return self.open()
+
+    def __exit__(self, *exc_info):
+        self.close()
+        return False
+
+    def open(self):
+        """Connect, authenticate, detect versions and check support (see the module docstring)."""
+        if self.opened:
+            return self
+        missing = missing_requirements()
+        if missing:
+            raise VastError("Missing Python libraries on the host running the module: %s."
+                            % ", ".join(m[0] for m in missing), hint="pip install requests packaging")
+        if self.params.audit_log:
+            self.audit = AuditLog(self.params.audit_log)
+        self.transport = Transport(self.params, self.stats, limiter=self.limiter, auth=self.auth, audit=self.audit)
+        self.auth.transport = self.transport
+        if self.params.cache_dir:
+            self.disk = DiskCache(self.params.cache_dir, self.params.cache_ttl, self.stats)
+        self.transport.connect_retry_cap = min(2, self.params.retries)
+        try:
+            if self.params.tenant:
+                self.auth.tenant_header = self.params.tenant
+            self.auth.start()
+            if self.auth.mode in ("basic", "api_token"):
+                self._credential_check()
+            clusters = self._detect_api_version()
+            self._detect_software_version(clusters)
+            for warning in check_supported(self.sw_version, self.params.allow_newer_version):
+                self._warn(warning)
+            self._apply_tenant()
+            if self.auth.mode == "api_token" and self.sw_version is not None and \
+                    not self.sw_version.release_at_least(API_TOKEN_MIN_RELEASE):
+                self._warn("API tokens are documented for VAST %s+; this cluster runs %s."
+                           % (API_TOKEN_MIN_RELEASE, self.sw_version.raw))
+            if self.disk is not None:
+                self.disk.set_scope(self.cluster.get("guid") or self.params.netloc,
+                                    self.sw_version.raw if self.sw_version else None, self.api_version)
+        except Exception:
+            self.close()
+            raise
+        finally:
+            if self.transport is not None:
+                self.transport.connect_retry_cap = None
+        self.opened = True
+        self.stats.set_info(**self.identity())
+        return self
+
+    def close(self, logout=False):
+        """Release threads and connections; with *logout* also drop tokens and the token file."""
+        with self._lock:
+            if self._closed and not logout:
+                return
+            self._closed = True
+        self.tasks.shutdown()
+        self.pages.shutdown()
+        if logout:
+            self.auth.logout()
+        if self.transport is not None:
+            self.transport.close()
+        if self.audit is not None:
+            self.audit.close()
+
+    def _warn(self, message):
+        if message not in self.warnings:
+            self.warnings.append(message)
+        self.stats.warn(message)
+
+    # -- detection ---------------------------------------------------------------------------------------------
+    def _credential_check(self):
+        """One request before the parallel version probes, so wrong Basic credentials or a wrong API token
+        cost one failed attempt on the account, not one per probe (lockout policies count them)."""
+        try:
+            self._probe_unversioned()
+        except (NotFound, PermissionDenied, ProtocolError):
+            pass
+
+    def _probe(self, version):
+        """(True, body) when /api/<version>/clusters/ answers, (None, None) when forbidden, (False, None) on 404."""
+        path = "/api/%s/clusters/" % version
+        try:
+            answer = self.transport.request("GET", path)
+        except NotFound:
+            return False, None
+        except PermissionDenied:
+            return None, None
+        page = split_page(answer.data)
+        if not page.records or not isinstance(page.records[0], dict):
+            if isinstance(answer.data, list) and not answer.data:
+                return True, answer.data
+            raise ProtocolError("%s answered, but not with a list of clusters: the host does not look like VMS."
+                                % path, url=answer.url, status=answer.status)
+        self.memo.put((path, ()), answer.data, answer.nbytes)
+        return True, answer.data
+
+    def _detect_api_version(self):
+        """Set api_version/api_prefix; return the clusters answer (or None)."""
+        wanted = self.params.api_version
+        if wanted not in (None, "auto"):
+            ok, body = self._probe(wanted)
+            if ok is False:
+                raise OptionError("api_version", "%s is not served by this cluster (%s answered 404 for "
+                                                 "/api/%s/clusters/)" % (wanted, self.params.netloc, wanted),
+                                  hint="Use api_version=auto to detect the highest version the cluster serves.")
+            self._set_api(wanted, "configured")
+            return body
+        candidates = probe_candidates(MAX_PROBED_API_VERSION)
+        chosen, body = None, None
+        # Waves of PROBE_WAVE versions, highest first, each wave in parallel: current releases (v7) are found in
+        # one round trip of 4 requests; older ones take a second wave.
+        for start in range(0, len(candidates), PROBE_WAVE):
+            wave = candidates[start:start + PROBE_WAVE]
+            futures = collections.OrderedDict((v, self.tasks.submit(self._probe, v)) for v in wave)
+            try:
+                for version, future in futures.items():
+                    ok, data = future.result()
+                    if ok is not False:
+                        chosen, body = version, data
+                        break
+            finally:
+                for future in futures.values():
+                    future.cancel()
+            if chosen is not None:
+                break
+        if chosen == candidates[0]:
+            sentinel = "v%d" % SENTINEL_API_VERSION
+            ok, data = self._probe(sentinel)
+            if ok is not False:
+                self._warn("The cluster answers any API version (even %s); using latest." % sentinel)
+                self._set_api("latest", "permissive server")
+                return body
+        if chosen is None:
+            try:
+                ok, body = self._probe_unversioned()
+            except NotFound:
+                ok = False
+            if ok is False:
+                raise ProtocolError(
+                    "%s does not look like a VAST VMS: /api/vN/clusters/ answered 404 for every N from v%d to v1, "
+                    "and /api/clusters/ too." % (self.params.netloc, MAX_PROBED_API_VERSION),
+                    url=self.params.base_url + "/api/", hint="Check that host is the VMS management address.")
+            self._set_api(None, "un-versioned /api/ only")
+            return body
+        self._set_api(chosen, "probed")
+        return body
+
+    def _probe_unversioned(self):
+        answer = self.transport.request("GET", "/api/clusters/")
+        self.memo.put(("/api/clusters/", ()), answer.data, answer.nbytes)
+        return True, answer.data
+
+    def _set_api(self, version, how):
+        self.api_version = version or "unversioned"
+        self.api_prefix = "/api/%s" % version if version else "/api"
+        self.stats.set_info(api_version=self.api_version, api_version_detection=how)
+
+    def _detect_software_version(self, clusters):
+        vms = versions = None
+        raw, source = software_version_from(clusters=clusters)
+        if raw is None:
+            for name in ("vms", "versions"):
+                try:
+                    body = self.get("vms/" if name == "vms" else "versions/",
+                                    None if name == "vms" else {"status": "success"})
+                except (NotFound, PermissionDenied):
+                    continue
+                if name == "vms":
+                    vms = body
+                else:
+                    versions = body
+                raw, source = software_version_from(clusters=clusters, vms=vms, versions=versions)
+                if raw is not None:
+                    break
+        self.sw_version = parse_version(raw)
+        self.sw_version_source = source
+        first = split_page(clusters).records[0] if clusters else None
+        if isinstance(first, dict):
+            self.cluster = dict((k, first.get(k)) for k in ("id", "guid", "name", "sw_version", "build", "psnt",
+                                                                "state") if k in first)
+        if self.sw_version is None:
+            self._warn("Could not read the cluster's software version (clusters, vms and versions did not say).")
+
+    def _apply_tenant(self):
+        tenant = self.params.tenant
+        if not tenant:
+            return
+        if self.sw_version is not None and not self.sw_version.release_at_least(TENANT_HEADER_MIN_RELEASE):
+            raise OptionError("tenant", "tenant scoping (X-Tenant-Name) needs VAST %s or later; this cluster runs %s"
+                              % (TENANT_HEADER_MIN_RELEASE, self.sw_version.raw),
+                              hint="Remove tenant to read the whole cluster.")
+        self.transport.extra_headers["X-Tenant-Name"] = tenant
+
+    # -- identity ----------------------------------------------------------------------------------------------
+    @property
+    def auth_method(self):
+        return self.auth.mode
+
+    def identity(self):
+        return {
+            "host": self.params.netloc,
+            "api_version": self.api_version,
+            "sw_version": self.sw_version.raw if self.sw_version else None,
+            "sw_release": self.sw_version.short if self.sw_version else None,
+            "sw_version_source": self.sw_version_source,
+            "cluster_name": self.cluster.get("name"),
+            "cluster_guid": self.cluster.get("guid"),
+            "auth_method": self.auth.mode,
+            "tenant": self.params.tenant,
+        }
+
+    def summary(self):
+        """Stats and identity as a plain dict for module results."""
+        result = self.stats.summary()
+        result.update(self.identity())
+        return result
+
+    def exported_tokens(self):
+        return self.auth.exported_tokens()
+
+    # -- reading -----------------------------------------------------------------------------------------------
+    def _require_open(self):
+        if not self.opened:
+            raise VastError("The session is not open: call open() first (or use it as a context manager).")
+        if self._closed:
+            raise VastError("The session is closed.")
+
+    def _abs(self, path):
+        if "://" in path or path.startswith("/"):
+            return path
+        return "%s/%s" % (self.api_prefix or "/api", path)
+
+    def get(self, path, params=None, cache=True, accept_status=()):
+        """One GET (memoised, single-flight, disk-cached when enabled); returns the decoded JSON."""
+        if self.transport is None:
+            self._require_open()
+        path = self._abs(path)
+        params = dict(params) if params else None
+        key = (path, query_key(params))
+
+        def fetch():
+            if self.disk is not None:
+                hit, body = self.disk.get(path, params)
+                if hit:
+                    return body, 0
+            answer = self.transport.request("GET", path, params=params, accept_status=accept_status)
+            if self.disk is not None and 200 <= answer.status < 300:
+                self.disk.put(path, params, answer.data)
+            return answer.data, answer.nbytes
+
+        return self.memo.get_or_fetch(key, fetch, keep=cache)
+
+    def availability(self, name):
+        """(available, reason) for matrix resource *name* on this cluster, without a request."""
+        return get_resource(name).availability(self.sw_version)
+
+    def resource_path(self, name, ids=None):
+        """The path of matrix resource *name* on this cluster (parent ids resolved for subresources)."""
+        resource = get_resource(name)
+        path = resource.path_for(self.sw_version)
+        if resource.parent:
+            parent_name, placeholder = resource.parent
+            ids = dict(ids or {})
+            if placeholder not in ids:
+                parent = self.get(get_resource(parent_name).path_for(self.sw_version))
+                records = split_page(parent).records
+                if not records or not isinstance(records[0], dict) or records[0].get("id") is None:
+                    raise ResourceUnavailable(name, "%s answered no object, so %s has no parent id"
+                                              % (parent_name, name))
+                ids[placeholder] = records[0]["id"]
+            path = path.replace("{%s}" % placeholder, str(ids[placeholder]))
+        return path
+
+    def iter_resource(self, name, params=None, page_size=None, fields=None, parallel_pages=True, ids=None):
+        """Stream matrix resource *name* (see the module docstring)."""
+        self._require_open()
+        resource = get_resource(name)
+        available, reason = resource.availability(self.sw_version)
+        if not available:
+            raise ResourceUnavailable(name, reason)
+        query = dict(resource.params)
+        query.update(params or {})
+        if fields:
+            query["fields"] = ",".join(fields) if isinstance(fields, (list, tuple)) else str(fields)
+        try:
+            path = self.resource_path(name, ids)
+        except NotFound as exc:
+            raise ResourceUnavailable(name, "its parent endpoint answered 404", url=exc.url, status=404)
+        if resource.kind != "list":
+            try:
+                body = self.get(path, query or None, accept_status=resource.accept_status)
+            except NotFound as exc:
+                raise self._unavailable_404(name, path, exc)
+            obj = unwrap_object(body, resource.envelope)
+            if obj is not None:
+                yield obj
+            return
+        if page_size is None:
+            page_size = DEFAULT_PAGE_SIZE if resource.pages else 0
+        iterator = self.iter_list(path, query, page_size=page_size, parallel_pages=parallel_pages)
+        try:
+            first = next(iterator)
+        except StopIteration:
+            return
+        except NotFound as exc:
+            raise self._unavailable_404(name, path, exc)
+        yield first
+        for record in iterator:
+            yield record
+
+    def _unavailable_404(self, name, path, exc):
+        release = self.sw_version.raw if self.sw_version else "unknown release"
+        return ResourceUnavailable(name, "the cluster (VAST %s, API %s) answered 404 for %s: endpoint not served"
+                                   % (release, self.api_version, self._abs(path)), url=exc.url, status=404)
+
+    def iter_list(self, path, params=None, page_size=None, parallel_pages=True):
+        """Stream the records of the list at *path* (relative or absolute), paged when *page_size* is set."""
+        self._require_open()
+        full = self._abs(path)
+
+        def fetch(page_path, page_params):
+            return self.get(page_path, page_params, cache=not page_size)
+
+        return iter_records(fetch, full, params, page_size=page_size, parallel_pages=parallel_pages,
+                            pool=self.pages, window=self.params.max_concurrency, stats=self.stats,
+                            url_for_errors=self.params.base_url + full)
+
+    def read_resource(self, name, params=None, page_size=None, fields=None, ids=None):
+        """Read a whole resource into a :class:`ResourceResult` (never raises for per-resource problems)."""
+        resource = get_resource(name)
+        path = resource.path_for(self.sw_version)
+        try:
+            records = list(self.iter_resource(name, params=params, page_size=page_size, fields=fields, ids=ids))
+        except ResourceUnavailable as exc:
+            self.stats.mark_degraded(name, exc.reason)
+            return ResourceResult(name, "unavailable", reason=exc.reason, path=path)
+        except VastError as exc:
+            self.stats.mark_error(name, exc.msg)
+            return ResourceResult(name, "error", reason=exc.msg, error=exc.to_fail_json(), path=path)
+        if resource.kind != "list":
+            return ResourceResult(name, "ok", data=records[0] if records else {}, path=path)
+        return ResourceResult(name, "ok", data=records, path=path)
+
+    def run_parallel(self, tasks):
+        """Run ``{key: callable}`` concurrently; returns ``{key: (ok, result_or_exception)}`` in input order."""
+        self._require_open()
+        return self.tasks.run_parallel(tasks)
+
+    def revoke_api_token(self, token_id):
+        """Revoke an API token by id (VAST 5.3+): the one write this collection can make, on explicit request."""
+        self._require_open()
+        answer = self.transport.request("PATCH", "%s/apitokens/%s/revoke" % (self.api_prefix, token_id),
+                                        allow_write=True)
+        return answer.data
+
+    def __repr__(self):
+        return "VastSession(host=%r, api_version=%r, sw_version=%r, auth=%r)" % (
+            self.params.netloc, self.api_version, str(self.sw_version) if self.sw_version else None, self.auth.mode)
+
+
+def known_resources():
+    """Names of every resource in the compatibility matrix."""
+    return sorted(MATRIX)
+
