@@ -31,12 +31,30 @@ SANITY_EXCLUDE_DIRS = ("simulator/", "benchmarks/", "tools/", "build/", "output/
 SANITY_KEEP_UNDER_TESTS = ("tests/config.yml", "tests/sanity/")
 
 
+# Without git (an unpacked source archive), walk the tree and skip what .gitignore would.
+_NOT_SOURCE_DIRS = {".git", ".venv", "venv", ".cache", ".ansible", ".tox", ".pytest_cache", ".hypothesis",
+                    ".mypy_cache", ".ruff_cache", "__pycache__", "build", "output", "demo-output"}
+
+
 def repo_files():
-    out = subprocess.run(
-        ["git", "-C", REPO, "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        check=True, stdout=subprocess.PIPE,
-    ).stdout.decode("utf-8")
-    return sorted(set(p for p in out.split("\0") if p))
+    """Files git knows about: tracked, or untracked and not ignored (relative paths, sorted)."""
+    try:
+        out = subprocess.run(
+            ["git", "-C", REPO, "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            check=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        ).stdout.decode("utf-8")
+        return sorted(set(p for p in out.split("\0") if p))
+    except (OSError, subprocess.CalledProcessError):
+        found = []
+        for top, dirs, names in os.walk(REPO):
+            dirs[:] = [d for d in dirs if d not in _NOT_SOURCE_DIRS]
+            if os.path.relpath(top, REPO) == os.path.join("tests", "output"):
+                dirs[:] = []
+                continue
+            for name in names:
+                if not name.endswith((".pyc", ".tar.gz")):
+                    found.append(os.path.relpath(os.path.join(top, name), REPO))
+        return sorted(found)
 
 
 def wanted_for_sanity(path):

@@ -15,11 +15,9 @@ PREFIXES = ("simulator/", "tests/", "benchmarks/", "tools/", ".ci/")
 
 
 def files():
-    out = subprocess.run(
-        ["git", "-C", REPO, "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        check=True, stdout=subprocess.PIPE,
-    ).stdout.decode("utf-8")
-    for rel in sorted(set(p for p in out.split("\0") if p)):
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from collection_tree import repo_files  # pylint: disable=import-outside-toplevel
+    for rel in repo_files():
         if rel.startswith(PREFIXES) and os.path.isfile(os.path.join(REPO, rel)):
             yield rel
 
