@@ -38,8 +38,8 @@ options:
     type: str
   api_token:
     description:
-      - A VMS API token (VAST 5.3 and later), sent as C(Authorization: Api-Token <token>). Use the secret shown
-        when the token was created, not its id.
+      - "A VMS API token (VAST 5.3 and later), sent as C(Authorization: Api-Token <token>). Use the secret shown
+        when the token was created, not its id."
       - Mutually exclusive with O(username)/O(password) and with O(access_token)/O(refresh_token).
       - If not set, the value of the E(VAST_API_TOKEN) environment variable is used.
     type: str
@@ -159,8 +159,8 @@ options:
     default: false
 notes:
   - The modules only read; the only requests they send are GETs and the JWT token calls.
-  - Passwords and tokens are never logged, returned or put in messages. Mark tasks that return tokens
-    (M(vastops.asbuilt.vast_session)) with C(no_log: true).
+  - "Passwords and tokens are never logged, returned or put in messages. Mark tasks that return tokens
+    (M(vastops.asbuilt.vast_session)) with C(no_log: true)."
 requirements:
   - requests >= 2.28
   - packaging >= 21.0

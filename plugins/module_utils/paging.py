@@ -146,8 +146,7 @@ def iter_records(fetch, path, params=None, page_size=DEFAULT_PAGE_SIZE, parallel
     if stats is not None:
         stats.incr("pages")
     dedupe = _Deduper(stats)
-    for record in dedupe.page(first.records):
-        yield record
+    yield from dedupe.page(first.records)
     if not first.next_url:
         return
     where = url_for_errors or path
@@ -171,8 +170,7 @@ def iter_records(fetch, path, params=None, page_size=DEFAULT_PAGE_SIZE, parallel
             if sig is not None and sig == previous_sig:
                 raise ProtocolError("Paging loop at %s: a page repeated the previous one." % where, url=where)
             previous_sig = sig
-            for record in dedupe.page(page.records):
-                yield record
+            yield from dedupe.page(page.records)
             tail = page
             if not page.records or not page.next_url:
                 break
@@ -209,8 +207,7 @@ def iter_records(fetch, path, params=None, page_size=DEFAULT_PAGE_SIZE, parallel
         if sig is not None and sig == previous_sig:
             raise ProtocolError("Paging loop at %s: page %d repeated the previous one." % (where, number), url=where)
         previous_sig = sig
-        for record in dedupe.page(page.records):
-            yield record
+        yield from dedupe.page(page.records)
         if not page.records:
             return
         next_url = page.next_url

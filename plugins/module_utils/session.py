@@ -338,10 +338,11 @@ class VastSession:
                     break
         self.sw_version = parse_version(raw)
         self.sw_version_source = source
-        first = split_page(clusters).records[0] if clusters else None
+        records = split_page(clusters).records if clusters else []
+        first = records[0] if records else None
         if isinstance(first, dict):
-            self.cluster = dict((k, first.get(k)) for k in ("id", "guid", "name", "sw_version", "build", "psnt",
-                                                                "state") if k in first)
+            keys = ("id", "guid", "name", "sw_version", "build", "psnt", "state")
+            self.cluster = dict((k, first.get(k)) for k in keys if k in first)
         if self.sw_version is None:
             self._warn("Could not read the cluster's software version (clusters, vms and versions did not say).")
 
@@ -469,8 +470,7 @@ class VastSession:
         except NotFound as exc:
             raise self._unavailable_404(name, path, exc)
         yield first
-        for record in iterator:
-            yield record
+        yield from iterator
 
     def _unavailable_404(self, name, path, exc):
         release = self.sw_version.raw if self.sw_version else "unknown release"
@@ -525,4 +525,3 @@ class VastSession:
 def known_resources():
     """Names of every resource in the compatibility matrix."""
     return sorted(MATRIX)
-

@@ -1,0 +1,149 @@
+"""Transport behaviour that needs a server the simulator is not: non-VMS hosts, dead ports, odd answers."""
+import time
+
+import pytest
+
+from ansible_collections.vastops.asbuilt.plugins.module_utils.errors import (
+    ConnectionFailed, DeadlineExceeded, ProtocolError, ReadOnlyViolation, TlsError,
+)
+from ansible_collections.vastops.asbuilt.plugins.module_utils.options import ConnectionParams
+from ansible_collections.vastops.asbuilt.plugins.module_utils.session import VastSession
+from ansible_collections.vastops.asbuilt.plugins.module_utils.stats import Stats
+from ansible_collections.vastops.asbuilt.plugins.module_utils.transport import (
+    Transport, backoff_delay, parse_retry_after,
+)
+
+HTML = b"<html><body><h1>502 Bad Gateway</h1><p>nginx</p></body></html>"
+
+
+def test_closed_port_fails_fast_and_clearly(closed_port):
+    params = ConnectionParams.from_params({"host": "127.0.0.1:%d" % closed_port, "username": "admin",
+                                           "password": "Closed-Port-pw", "backoff": 0.01, "retries": 5}, env={})
+    started = time.time()
+    with pytest.raises(ConnectionFailed) as info:
+        VastSession(params).open()
+    assert time.time() - started < 5
+    message = str(info.value)
+    assert "Could not connect to 127.0.0.1:%d" % closed_port in message and "Hint:" in message
+    assert "Closed-Port-pw" not in message
+
+
+def test_https_to_a_plain_http_port_is_a_tls_error(stub_server):
+    server = stub_server(lambda *a: (200, {}, b"{}"))
+    params = ConnectionParams.from_params({"host": server.host, "username": "u", "password": "pw-abcdef"}, env={})
+    with pytest.raises(TlsError) as info:
+        VastSession(params).open()
+    assert "does not speak TLS" in str(info.value)
+
+
+def test_html_everywhere_is_not_a_vms(stub_server):
+    server = stub_server(lambda *a: (200, {"Content-Type": "text/html"}, HTML))
+    with pytest.raises(ProtocolError) as info:
+        VastSession(server.params(auth_method="basic")).open()
+    message = str(info.value)
+    assert "HTML page instead of JSON" in message and "status 200" in message and "/api/" in message
+    assert "Hint:" in message
+
+
+def test_404_everywhere_is_not_a_vms(stub_server):
+    server = stub_server(lambda *a: (404, {"Content-Type": "text/html"}, b"<html>Not Found</html>"))
+    with pytest.raises(ProtocolError) as info:
+        VastSession(server.params()).open()
+    assert "does not look like a VAST VMS" in str(info.value)
+    # JWT login tried both token paths, then Basic; probes were GETs only
+    methods = set(m for m, p in server.requests)
+    assert methods == {"GET", "POST"}
+    assert [p for m, p in server.requests if m == "POST"] == ["/api/token/", "/api/v1/token/"]
+
+
+def test_proxy_error_page_with_502_is_retried_then_reported(stub_server):
+    server = stub_server(lambda *a: (502, {"Content-Type": "text/html"}, HTML))
+    transport = Transport(server.params(retries=2), Stats())
+    with pytest.raises(Exception) as info:
+        transport.request("GET", "/api/v7/views/")
+    assert "502" in str(info.value) and "3 attempt" in str(info.value)
+    assert len(server.requests) == 3
+
+
+def test_truncated_json_is_retried_then_protocol_error(stub_server):
+    server = stub_server(lambda *a: (200, {}, b'[{"id": 1, "name": "vi'))
+    stats = Stats()
+    transport = Transport(server.params(retries=1), stats)
+    with pytest.raises(ProtocolError) as info:
+        transport.request("GET", "/api/v7/views/")
+    assert "Malformed or truncated JSON" in str(info.value) and "/api/v7/views/" in str(info.value)
+    assert stats.retries == 1 and len(server.requests) == 2
+
+
+def test_redirect_is_not_followed(stub_server):
+    server = stub_server(lambda *a: (302, {"Location": "https://login.example.com/"}, b""))
+    transport = Transport(server.params(), Stats())
+    with pytest.raises(ProtocolError) as info:
+        transport.request("GET", "/api/v7/views/")
+    assert "redirected" in str(info.value) and len(server.requests) == 1
+
+
+def test_read_only_enforced(stub_server):
+    server = stub_server(lambda *a: (200, {}, b"{}"))
+    transport = Transport(server.params(), Stats())
+    for method in ("POST", "PUT", "PATCH", "DELETE"):
+        with pytest.raises(ReadOnlyViolation):
+            transport.request(method, "/api/v7/views/1/")
+    assert server.requests == []
+    transport.request("PATCH", "/api/v7/apitokens/x/revoke", allow_write=True)
+    transport.request("POST", "/api/token/", json_body={}, auth=False, token_call=True)
+    assert server.requests == [("PATCH", "/api/v7/apitokens/x/revoke"), ("POST", "/api/token/")]
+
+
+def test_retry_after_seconds_and_date():
+    assert parse_retry_after("3") == 3.0
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0) == pytest.approx(10.0)
+    assert parse_retry_after("soon") is None and parse_retry_after(None) is None
+
+
+def test_backoff_full_jitter_capped():
+    import random
+    rng = random.Random(1)
+    delays = [backoff_delay(a, 0.5, 4.0, rng) for a in range(10) for dummy in range(50)]
+    assert max(delays) <= 4.0 and min(delays) >= 0.0
+
+
+def test_retry_after_is_honoured(stub_server):
+    calls = []
+
+    def handler(method, path, headers, body):
+        calls.append(time.time())
+        if len(calls) == 1:
+            return 429, {"Retry-After": "1"}, {"detail": "slow down"}
+        return 200, {}, []
+
+    server = stub_server(handler)
+    stats = Stats()
+    transport = Transport(server.params(), stats)
+    assert transport.request("GET", "/api/v7/views/").data == []
+    assert calls[1] - calls[0] >= 0.95 and stats.retry_reasons == {"status_429": 1}
+
+
+def test_deadline_stops_retries(stub_server):
+    server = stub_server(lambda *a: (503, {"Retry-After": "30"}, {"detail": "busy"}))
+    transport = Transport(server.params(deadline=1, retries=10), Stats())
+    started = time.time()
+    with pytest.raises(DeadlineExceeded) as info:
+        transport.request("GET", "/api/v7/views/")
+    assert time.time() - started < 2 and "deadline" in str(info.value)
+
+
+def test_next_link_host_is_rewritten(stub_server):
+    def handler(method, path, headers, body):
+        if "page=2" in path:
+            return 200, {}, {"count": 2, "next": None, "results": [{"id": 2}]}
+        return 200, {}, {"count": 2, "next": "https://10.99.99.99/api/v7/views/?page=2&page_size=1",
+                         "results": [{"id": 1}]}
+
+    server = stub_server(handler)
+    transport = Transport(server.params(), Stats())
+    assert transport.url_for("https://10.99.99.99/api/v7/views/?page=2").startswith("http://" + server.host)
+    from ansible_collections.vastops.asbuilt.plugins.module_utils.paging import iter_records
+    got = list(iter_records(lambda p, q: transport.request("GET", p, params=q).data, "/api/v7/views/",
+                            page_size=1, parallel_pages=False))
+    assert [r["id"] for r in got] == [1, 2]
