@@ -6,10 +6,11 @@
 Public API
 ==========
 
-``VastSession(params, stats=None)``
+``VastSession(params, stats=None, breaker=None)``
     *params* is a :class:`ConnectionParams` or a dict of module params (validated; OptionError names the
     option).  Nothing is sent until ``open()``.  Use as a context manager: ``with VastSession(p) as s:``
-    opens and closes.
+    opens and closes.  *breaker* replaces the default CircuitBreaker (6 connection failures in a row over at
+    least 10 s open it for 10 s) - for tests and benchmarks.
 
 ``open() -> self``
     Validates, authenticates (JWT login, or Basic/Api-Token), detects the API version (highest vN probed,
@@ -136,7 +137,7 @@ class ResourceResult:
 class VastSession:
     """See the module docstring for the public API."""
 
-    def __init__(self, params, stats=None):
+    def __init__(self, params, stats=None, breaker=None):
         if not isinstance(params, ConnectionParams):
             params = ConnectionParams.from_params(params)
         self.params = params
@@ -155,6 +156,7 @@ class VastSession:
         self.stats.concurrency = self.limiter.summary
         self.auth = Auth(params, self.stats)
         self.transport = None
+        self._breaker = breaker
         self.memo = MemoCache(self.stats)
         self.disk = None
         self.tasks = WorkerPool(params.max_concurrency, "vast-task")
@@ -178,7 +180,8 @@ class VastSession:
                             % ", ".join(m[0] for m in missing), hint="pip install requests packaging")
         if self.params.audit_log:
             self.audit = AuditLog(self.params.audit_log)
-        self.transport = Transport(self.params, self.stats, limiter=self.limiter, auth=self.auth, audit=self.audit)
+        self.transport = Transport(self.params, self.stats, limiter=self.limiter, auth=self.auth, audit=self.audit,
+                                   breaker=self._breaker)
         self.auth.transport = self.transport
         if self.params.cache_dir:
             self.disk = DiskCache(self.params.cache_dir, self.params.cache_ttl, self.stats)

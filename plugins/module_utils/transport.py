@@ -429,13 +429,10 @@ class Transport:
                 outcome = "ok"
             elif status in OVERLOAD_STATUSES:
                 outcome = "overload"
-            text = None
-            data = None
-            if not 200 <= status < 300:
-                text = body.decode("utf-8", "replace")
-            if 200 <= status < 300 or status in (401, 403):
-                data, text, problem = _decode(body, response.headers.get("Content-Type", ""), text)
-                if problem and 200 <= status < 300:
+            data, text, problem = _decode(body, response.headers.get("Content-Type", ""),
+                                          keep_text=not 200 <= status < 300)
+            if 200 <= status < 300:
+                if problem:
                     status_label = "%s_bad_json" % status
                     outcome = "neutral"
                     error = ProtocolError("%s from %s (status %s): %s" % (problem, path, status, body_excerpt(body, 120)),
@@ -485,22 +482,25 @@ class Transport:
         return TlsError("TLS handshake with %s failed: %s" % (self.params.netloc, _short(exc)), url=url)
 
 
-def _decode(body, content_type, text=None):
-    """(data, text, problem): decoded JSON, or a description of why the body is not the API's JSON."""
-    if text is None:
-        text = body.decode("utf-8", "replace")
+def _decode(body, content_type, keep_text=True):
+    """(data, text, problem): decoded JSON, or a description of why the body is not the API's JSON.
+
+    *text* (the body as a string, for error messages) is only built when *keep_text* or on a problem.
+    """
+    if not body.strip():
+        return None, "", None
+    try:
+        return json.loads(body), (body.decode("utf-8", "replace") if keep_text else None), None
+    except ValueError:
+        pass
+    text = body.decode("utf-8", "replace")
     stripped = text.strip()
-    if not stripped:
-        return None, text, None
     if stripped[:1] == "<":
         return None, text, "An HTML page instead of JSON (a proxy, load balancer or web UI answered?)"
-    try:
-        return json.loads(stripped), text, None
-    except ValueError:
-        ctype = (content_type or "").lower()
-        if "json" in ctype or stripped[:1] in "[{\"":
-            return None, text, "Malformed or truncated JSON"
-        return None, text, "Not JSON (content type %r)" % (content_type or "none")
+    ctype = (content_type or "").lower()
+    if "json" in ctype or stripped[:1] in "[{\"":
+        return None, text, "Malformed or truncated JSON"
+    return None, text, "Not JSON (content type %r)" % (content_type or "none")
 
 
 def _reason(status):

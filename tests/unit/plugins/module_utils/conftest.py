@@ -53,6 +53,7 @@ class StubServer:
                 for key, value in headers.items():
                     self.send_header(key, value)
                 self.send_header("Content-Length", str(len(payload)))
+                self.send_header("Connection", "close")  # stopping the server really stops it
                 self.end_headers()
                 self.wfile.write(payload)
 
@@ -60,7 +61,8 @@ class StubServer:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
+                                       daemon=True)
         self.thread.start()
         self.host = "127.0.0.1:%d" % self.server.server_address[1]
 

@@ -147,3 +147,68 @@ def test_next_link_host_is_rewritten(stub_server):
     got = list(iter_records(lambda p, q: transport.request("GET", p, params=q).data, "/api/v7/views/",
                             page_size=1, parallel_pages=False))
     assert [r["id"] for r in got] == [1, 2]
+
+
+def _mini_vms(method, path, headers, body):
+    if path.startswith("/api/token/"):
+        return 404, {}, {"detail": "Not found."}
+    if path.startswith("/api/v7/clusters/") or path == "/api/clusters/":
+        return 200, {}, [{"id": 1, "guid": "g", "name": "stub", "sw_version": "5.3.1.1.12345678901234567890"}]
+    if path.startswith("/api/v7/"):
+        return 200, {}, [{"id": 1}]
+    return 404, {}, {"detail": "Not found."}
+
+
+def test_circuit_breaker_opens_when_the_cluster_goes_down_and_closes_when_it_is_back(stub_server):
+    from ansible_collections.vastops.asbuilt.plugins.module_utils.errors import CircuitOpen
+    from ansible_collections.vastops.asbuilt.plugins.module_utils.transport import CircuitBreaker
+    server = stub_server(_mini_vms)
+    breaker = CircuitBreaker(threshold=3, window=0.2, cooldown=0.5)
+    session = VastSession(server.params(retries=10, backoff=0.05, backoff_max=0.1), breaker=breaker).open()
+    assert session.auth_method == "basic" and session.get("vms/") == [{"id": 1}]
+    port = int(server.host.split(":")[1])
+    server.stop()
+    started = time.time()
+    with pytest.raises(CircuitOpen) as info:
+        session.get("views/")
+    assert "looks down" in str(info.value) and time.time() - started < 3
+    with pytest.raises(CircuitOpen):  # fails fast while open
+        session.get("views/", {"x": 1})
+    # the cluster comes back on the same port: after the cooldown a trial request closes the breaker
+    revived = _restart_on(port)
+    try:
+        time.sleep(0.6)
+        assert session.get("views/", {"y": 1}) == [{"id": 1}]
+        assert not breaker.is_open and breaker.times_opened == 1
+    finally:
+        revived.shutdown()
+        revived.server_close()
+        session.close()
+
+
+def _restart_on(port):
+    import json as _json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            status, dummy, payload = _mini_vms("GET", self.path, self.headers, b"")
+            data = _json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(data)
+
+    ThreadingHTTPServer.allow_reuse_address = True
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    return server
