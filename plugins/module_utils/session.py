@@ -147,7 +147,6 @@ class VastSession:
         self.sw_version = None
         self.sw_version_source = None
         self.cluster = {}
-        self.warnings = []
         self.opened = False
         self._closed = False
         self._lock = threading.Lock()
@@ -180,6 +179,9 @@ class VastSession:
                             % ", ".join(m[0] for m in missing), hint="pip install requests packaging")
         if self.params.audit_log:
             self.audit = AuditLog(self.params.audit_log)
+        if not self.params.validate_certs:
+            self._warn("TLS certificate verification is off (validate_certs=false): the cluster's identity is not "
+                       "checked. Prefer ca_path with the CA that signed the VMS certificate.")
         self.transport = Transport(self.params, self.stats, limiter=self.limiter, auth=self.auth, audit=self.audit,
                                    breaker=self._breaker)
         self.auth.transport = self.transport
@@ -230,9 +232,12 @@ class VastSession:
             self.audit.close()
 
     def _warn(self, message):
-        if message not in self.warnings:
-            self.warnings.append(message)
         self.stats.warn(message)
+
+    @property
+    def warnings(self):
+        """Warnings for the operator (``module.warn`` each): unsupported-but-tried releases, auth fallbacks."""
+        return list(self.stats.warnings)
 
     # -- detection ---------------------------------------------------------------------------------------------
     def _credential_check(self):

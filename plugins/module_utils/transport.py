@@ -37,11 +37,13 @@ import traceback
 
 try:
     import requests
+    import urllib3
     from requests.adapters import HTTPAdapter
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 except ImportError:  # pragma: no cover - exercised by the ansible-test import sanity test
     requests = None
+    urllib3 = None
     HTTPAdapter = object
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
@@ -192,6 +194,9 @@ class Transport:
                  clock=time.monotonic, sleep=time.sleep):
         if not HAS_REQUESTS:
             raise VastError("The Python library requests is required (pip install requests).")
+        if not params.validate_certs:
+            # The operator chose this (and the session warns once); urllib3's per-request warning is noise.
+            urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
         self.params = params
         self.base_url = params.base_url
         self.stats = stats
@@ -414,7 +419,13 @@ class Transport:
                     "The answer from %s did not arrive completely within timeout=%ss." % (
                         self.params.netloc, self.params.timeout), url=url, status=response.status_code,
                     hint="The cluster or network is very slow; raise timeout."))
-            except (requests.exceptions.RequestException, IOError) as exc:
+            except urllib3.exceptions.ReadTimeoutError:
+                status_label, outcome = "body_timeout", "overload"
+                raise _Retry("body_timeout", DeadlineExceeded(
+                    "The answer from %s stalled for longer than timeout=%ss." % (
+                        self.params.netloc, self.params.timeout), url=url, status=response.status_code,
+                    hint="The cluster or network is very slow; raise timeout."))
+            except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, IOError) as exc:
                 status_label = "body_dropped"
                 raise _Retry("dropped", ConnectionFailed(
                     "The answer from %s was cut off: %s" % (self.params.netloc, _short(exc)), url=url,
@@ -455,7 +466,15 @@ class Transport:
         chunks = []
         total = 0
         budget = self._clock() + timeout
-        for chunk in response.iter_content(65536):
+        raw = response.raw
+        encoded = response.headers.get("Content-Encoding", "identity").lower() not in ("", "identity")
+        if hasattr(raw, "read1") and not encoded:
+            # read1 returns whatever arrived (at most one socket read): the budget is checked while a slow
+            # server trickles the body, which a blocking read of a large chunk would not notice.
+            reader = iter(lambda: raw.read1(65536), b"")
+        else:
+            reader = response.iter_content(4096)
+        for chunk in reader:
             if chunk:
                 chunks.append(chunk)
                 total += len(chunk)

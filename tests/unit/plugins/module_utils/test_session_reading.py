@@ -92,7 +92,7 @@ def test_missing_endpoint_is_unavailable_not_empty(sim_factory):
         assert session.read_resource("cnodes").status == "ok"
     empty = sim_factory(profile="tiny", vast_version="5.3.1")
     with VastSession(sim_params(empty)) as session:
-        result = session.read_resource("ldaps")
+        result = session.read_resource("nis")
         assert result.status == "ok" and result.data == []
 
 
