@@ -158,6 +158,7 @@ class SimulatorConfig:
     cert_dir: Optional[str] = None                         # where ca.pem/server.pem go (default: a temp dir)
     now: str = DEFAULT_NOW                                 # reference "now" of the generated data
     cluster_name: Optional[str] = None                     # default: invented from the seed
+    lazy: Optional[bool] = None                            # bulk resources on demand (default: per profile)
 
     # users and auth
     passwords: Dict[str, str] = field(default_factory=dict)  # overrides DEFAULT_PASSWORDS per user
@@ -231,4 +232,4 @@ class SimulatorConfig:
         return (self.profile, self.seed, self.ebox, self.vast_version, self.max_api_version, self.now,
                 self.cluster_name, self.tenant_admin_tenant, self.quirks.get("rack_unit"),
                 self.quirks.get("long_build_segment"), self.quirks.get("mixed_case_port_states"),
-                self.max_api_tokens_per_user, self.access_token_lifetime, self.refresh_token_lifetime)
+                self.max_api_tokens_per_user, self.access_token_lifetime, self.refresh_token_lifetime, self.lazy)

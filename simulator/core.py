@@ -32,7 +32,7 @@ _GEN_CACHE_MAX = 6
 
 def _generated(config):
     key = config.generation_key()
-    if config.profile in ("large", "huge"):
+    if config.profile in ("large", "huge") and not config.lazy:
         return generate(config)
     with _gen_lock:
         if key in _gen_cache:

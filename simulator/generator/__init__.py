@@ -34,7 +34,8 @@ def generate(config):
     cluster.build(ctx)
     monitoring.build(ctx)
     bulk = dict(ctx.bulk)
-    if not ctx.scale.lazy:
+    lazy = ctx.scale.lazy if config.lazy is None else config.lazy
+    if not lazy:
         for name, (count, factory) in ctx.bulk.items():
             ctx.data[name] = [factory(i) for i in range(count)]
         bulk = {}

@@ -130,7 +130,10 @@ def build(ctx):
         fields.update(block_ipmi=False, cloud_provider="", ekm_domain="", max_cluster_read_bw_mb=0,
                       max_number_mtls_certs_per_ca=0, max_performance_metrics={}, supported_drives=[],
                       use_tenant_all_snapshots=False)
-    ctx.add("clusters", [ctx.new("Cluster", **fields)])
+    cluster = ctx.new("Cluster", **fields)
+    if not ctx.release.psnt:
+        cluster.pop("psnt", None)  # 5.3+ only (NOTES 1.3)
+    ctx.add("clusters", [cluster])
     usage = round(100.0 * cap["usable_capacity_tb"] / ctx.licence_tb, 2)
     vms = dict(
         id=1, name=ctx.cluster_name, title=ctx.cluster_name, guid=ctx.guid(), url=ctx.url("vms", 1),
