@@ -101,6 +101,8 @@ MATRIX_LIST = (
     _R("vms", pages=False, description="the VMS (a list of one)"),
     _R("network_settings", "vms/{vms_id}/network_settings/", kind="subresource", envelope="data",
        parent=("vms", "vms_id"), description="DNS, NTP, management VIPs, MTUs, hosts"),
+    _R("pwd_settings", "vms/{vms_id}/pwd_settings/", kind="subresource", parent=("vms", "vms_id"),
+       description="VMS password policy (lockout, complexity, expiry)"),
     _R("versions", pages=False, description="upgrade history (not the API version)"),
     _R("licenses", pages=False),
     _R("capacity", kind="object", params={"path": "/"}, description="capacity by directory"),

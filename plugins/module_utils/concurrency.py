@@ -135,9 +135,13 @@ class WorkerPool:
                 results[key] = (False, exc)
         return results
 
-    def ordered_map(self, fn, items, window):
+    def ordered_map(self, fn, items, window, budget=None):
         """Yield ``fn(item)`` for each item in order, running up to *window* calls ahead in the pool.
 
+        *budget* (a :class:`threading.Semaphore` shared by every caller) bounds the results held or in flight
+        across all concurrent ``ordered_map`` calls - memory stays bounded however many lists stream at once.
+        A caller takes a token per submitted call and returns it when the result is consumed; it only waits
+        for a token when it holds none (and then briefly), so callers cannot deadlock each other.
         An exception from ``fn`` is raised when its turn comes; pending calls are cancelled.
         """
         pending = collections.deque()
@@ -146,19 +150,35 @@ class WorkerPool:
         try:
             while True:
                 while not exhausted and len(pending) < max(1, window):
+                    token = False
+                    if budget is not None:
+                        # Without results of its own a caller waits a little for a token, then goes ahead without
+                        # one (nested iterations on two threads must not deadlock on the budget).
+                        token = budget.acquire(timeout=0.5) if not pending else budget.acquire(blocking=False)
+                        if not token and pending:
+                            break
                     try:
                         item = next(iterator)
                     except StopIteration:
                         exhausted = True
+                        if token:
+                            budget.release()
                         break
-                    pending.append(self.submit(fn, item))
+                    pending.append((self.submit(fn, item), token))
                 if not pending:
                     return
-                future = pending.popleft()
-                yield future.result()
+                future, token = pending.popleft()
+                try:
+                    result = future.result()
+                finally:
+                    if token:
+                        budget.release()
+                yield result
         finally:
-            for future in pending:
+            for future, token in pending:
                 future.cancel()
+                if token:
+                    budget.release()
 
     def shutdown(self):
         with self._lock:

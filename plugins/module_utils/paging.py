@@ -132,12 +132,13 @@ def _signature(records):
 
 
 def iter_records(fetch, path, params=None, page_size=DEFAULT_PAGE_SIZE, parallel_pages=True, pool=None,
-                 window=4, stats=None, url_for_errors=None):
+                 window=4, stats=None, url_for_errors=None, budget=None):
     """Yield the records of the list at *path*, page by page.
 
     ``fetch(path, params)`` returns the decoded answer of one GET.  ``page_size`` None/0 reads the list in one
     request (no ``page_size`` parameter).  With ``parallel_pages`` and a *pool* (:class:`WorkerPool`), pages 2..N
-    are read concurrently once the first envelope tells ``count``.
+    are read concurrently once the first envelope tells ``count``, at most *window* ahead, and at most *budget*
+    (a semaphore shared by all lists being read) pages held at once.
     """
     params = dict(params or {})
     if page_size:
@@ -163,7 +164,7 @@ def iter_records(fetch, path, params=None, page_size=DEFAULT_PAGE_SIZE, parallel
             return split_page(fetch(next_path, page_params))
 
         previous_sig = _signature(first.records)
-        for page in pool.ordered_map(_fetch_page, range(2, total_pages + 1), window):
+        for page in pool.ordered_map(_fetch_page, range(2, total_pages + 1), window, budget):
             if stats is not None:
                 stats.incr("pages")
             sig = _signature(page.records)

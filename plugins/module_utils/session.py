@@ -160,6 +160,8 @@ class VastSession:
         self.disk = None
         self.tasks = WorkerPool(params.max_concurrency, "vast-task")
         self.pages = WorkerPool(params.max_concurrency, "vast-page")
+        # Pages read ahead (held or in flight) across every list streamed at once: bounds memory on huge lists.
+        self.page_budget = threading.BoundedSemaphore(params.max_concurrency + 2)
 
     # -- lifecycle ---------------------------------------------------------------------------------------------
     def __enter__(self):
@@ -495,7 +497,7 @@ class VastSession:
 
         return iter_records(fetch, full, params, page_size=page_size, parallel_pages=parallel_pages,
                             pool=self.pages, window=self.params.max_concurrency, stats=self.stats,
-                            url_for_errors=self.params.base_url + full)
+                            url_for_errors=self.params.base_url + full, budget=self.page_budget)
 
     def read_resource(self, name, params=None, page_size=None, fields=None, ids=None):
         """Read a whole resource into a :class:`ResourceResult` (never raises for per-resource problems)."""

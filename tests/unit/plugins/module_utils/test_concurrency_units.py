@@ -66,3 +66,54 @@ def test_run_parallel_returns_exceptions_and_ordered_map_keeps_order():
     got = list(pool.ordered_map(lambda n: (time.sleep(0.01 * (5 - n)), n)[1], range(5), window=3))
     assert got == [0, 1, 2, 3, 4]
     pool.shutdown()
+
+
+def test_ordered_map_budget_bounds_results_across_callers():
+    import threading as _threading
+    pool = WorkerPool(6)
+    budget = _threading.BoundedSemaphore(4)
+    held, peak, lock = [0], [0], _threading.Lock()
+
+    def fetch(n):
+        with lock:
+            held[0] += 1
+            peak[0] = max(peak[0], held[0])
+        time.sleep(0.005)
+        return n
+
+    def consume(out):
+        for value in pool.ordered_map(fetch, range(30), window=6, budget=budget):
+            with lock:
+                held[0] -= 1
+            out.append(value)
+            time.sleep(0.002)
+
+    outs = [[], [], []]
+    threads = [_threading.Thread(target=consume, args=(o,)) for o in outs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    pool.shutdown()
+    assert all(o == list(range(30)) for o in outs)
+    assert peak[0] <= 4 + 3  # the budget, plus at most one token-less call per waiting caller
+
+
+def test_ordered_map_nested_on_two_threads_does_not_deadlock():
+    import threading as _threading
+    pool = WorkerPool(4)
+    budget = _threading.BoundedSemaphore(2)
+    done = []
+
+    def outer():
+        for dummy in pool.ordered_map(lambda n: n, range(4), window=2, budget=budget):
+            list(pool.ordered_map(lambda n: n, range(3), window=2, budget=budget))
+        done.append(1)
+
+    threads = [_threading.Thread(target=outer) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    pool.shutdown()
+    assert done == [1, 1]

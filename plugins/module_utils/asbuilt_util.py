@@ -1,0 +1,186 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2025, vastops.asbuilt contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Small pure helpers shared by the health rules, the report and drift: times, sizes, rack units, certificates.
+
+Nothing here reads a file or talks to a cluster.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import base64
+import datetime
+import re
+
+UTC = datetime.timezone.utc
+_RACK_UNIT = re.compile(r"^\s*[Uu]?\s*(\d+)\s*$")
+# Box heights in rack units. DBoxes of the Ceres family are 1U; the older (sanmina, mavericks) ones 2U.
+BOX_HEIGHT = {"cboxes": 2, "dboxes": 1, "eboxes": 1}
+TALL_DBOX_TYPES = ("sanmina", "mavericks", "mav")
+
+
+def parse_time(value):
+    """An aware UTC datetime from an ISO-8601 string, a "YYYY-MM-DD[ HH:MM[:SS]]" string or None."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    text = str(value).strip().replace("Z", "+00:00")
+    if " " in text and "T" not in text:
+        text = text.replace(" ", "T", 1)
+    match = re.match(r"^(\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2})?)?)(\.\d+)?([+-]\d{2}:?\d{2})?$", text)
+    if not match:
+        return None
+    base, frac, zone = match.groups()
+    fmt = "%Y-%m-%d"
+    if "T" in base:
+        fmt += "T%H:%M" + (":%S" if base.count(":") == 2 else "")
+    try:
+        parsed = datetime.datetime.strptime(base, fmt)
+    except ValueError:
+        return None
+    if frac:
+        parsed = parsed.replace(microsecond=int((frac[1:] + "000000")[:6]))
+    offset = datetime.timedelta(0)
+    if zone:
+        sign = -1 if zone[0] == "-" else 1
+        digits = zone[1:].replace(":", "")
+        offset = sign * datetime.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+    return (parsed - offset).replace(tzinfo=UTC)
+
+
+def utcnow():
+    return datetime.datetime.now(UTC)
+
+
+def days_between(later, earlier):
+    return (later - earlier).total_seconds() / 86400.0
+
+
+def iso(value):
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
+
+
+def human_bytes(value, base10=True):
+    """"1.2 TB" style text (decimal by default, as VAST reports capacity); "-" for None."""
+    if value in (None, ""):
+        return "-"
+    try:
+        num = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    step = 1000.0 if base10 else 1024.0
+    units = ("B", "KB", "MB", "GB", "TB", "PB", "EB") if base10 else ("B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB")
+    for unit in units:
+        if abs(num) < step or unit == units[-1]:
+            return ("%d %s" % (num, unit)) if unit == "B" else ("%.1f %s" % (num, unit))
+        num /= step
+    return str(value)
+
+
+def percent(part, whole):
+    try:
+        whole = float(whole)
+        return None if whole <= 0 else 100.0 * float(part) / whole
+    except (TypeError, ValueError):
+        return None
+
+
+def rack_unit(box):
+    """The lowest rack unit a box occupies (int), from ``rack_unit`` ("U23") or ``index_in_rack``; else None."""
+    for key in ("rack_unit", "index_in_rack"):
+        value = box.get(key)
+        if value in (None, "", 0):
+            continue
+        match = _RACK_UNIT.match(str(value))
+        if match and int(match.group(1)) > 0:
+            return int(match.group(1))
+    return None
+
+
+def box_height(kind, box):
+    if kind == "dboxes" and str(box.get("hardware_type") or "").lower().startswith(TALL_DBOX_TYPES):
+        return 2
+    return BOX_HEIGHT.get(kind, 1)
+
+
+def placed_boxes(boxes_by_kind):
+    """[(kind, box, rack key, lowest unit or None, height)] for every box; kinds are cboxes/dboxes/eboxes."""
+    out = []
+    for kind in ("cboxes", "dboxes", "eboxes"):
+        for box in boxes_by_kind.get(kind) or ():
+            rack = box.get("rack_name") or (("rack %s" % box["rack_id"]) if box.get("rack_id") else None)
+            out.append((kind, box, rack, rack_unit(box), box_height(kind, box)))
+    return out
+
+
+def unit_collisions(placed):
+    """[(rack, unit, [box names])] where two boxes of one rack claim the same rack unit."""
+    claims = {}
+    for kind, box, rack, unit, height in placed:
+        if rack is None or unit is None:
+            continue
+        for u in range(unit, unit + height):
+            claims.setdefault((rack, u), []).append(box.get("name") or str(box.get("id")))
+    return [(rack, unit, names) for (rack, unit), names in sorted(claims.items()) if len(names) > 1]
+
+
+# ---- X.509 notAfter without a crypto library (DER is simple enough for one field) ---------------------------
+def _der_item(data, pos):
+    tag = data[pos]
+    length = data[pos + 1]
+    pos += 2
+    if length & 0x80:
+        count = length & 0x7F
+        length = int.from_bytes(data[pos:pos + count], "big")
+        pos += count
+    return tag, pos, pos + length
+
+
+def _der_children(data, start, end):
+    out = []
+    pos = start
+    while pos < end:
+        tag, body, nxt = _der_item(data, pos)
+        out.append((tag, body, nxt))
+        pos = nxt
+    return out
+
+
+def certificate_not_after(pem):
+    """The expiry (aware datetime) of the first certificate in a PEM string; None when it cannot be read."""
+    if not pem or "BEGIN CERTIFICATE" not in str(pem):
+        return None
+    try:
+        body = str(pem).split("-----BEGIN CERTIFICATE-----", 1)[1].split("-----END CERTIFICATE-----", 1)[0]
+        der = base64.b64decode("".join(body.split()))
+        _tag, start, end = _der_item(der, 0)                 # Certificate
+        _tag, tbs_start, tbs_end = _der_item(der, start)     # TBSCertificate
+        fields = _der_children(der, tbs_start, tbs_end)
+        if fields and fields[0][0] == 0xA0:                  # [0] version
+            fields = fields[1:]
+        validity = fields[3]                                 # serial, signature, issuer, validity
+        times = _der_children(der, validity[1], validity[2])
+        tag, body_start, body_end = times[1]
+        text = der[body_start:body_end].decode("ascii")
+        fmt = "%y%m%d%H%M%SZ" if tag == 0x17 else "%Y%m%d%H%M%SZ"
+        return datetime.datetime.strptime(text, fmt).replace(tzinfo=UTC)
+    except Exception:  # pylint: disable=broad-except
+        return None
+
+
+def text(value):
+    """Display text of a value: lists joined with ", ", None as "-", booleans as yes/no."""
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(text(v) for v in value) if value else "-"
+    if isinstance(value, dict):
+        return ", ".join("%s=%s" % (k, text(v)) for k, v in sorted(value.items())) if value else "-"
+    if isinstance(value, float):
+        return ("%.2f" % value).rstrip("0").rstrip(".")
+    return str(value)
