@@ -5,7 +5,7 @@ Django-filter lookups; optional ``ordering``. Unfiltered answers come from the s
 from urllib.parse import urlencode
 
 from .common import dumpb, fill_url
-from .filters import make_predicate
+from .filters import make_predicate, split_key
 
 RESERVED = frozenset({"page", "page_size", "fields", "ordering", "format"})
 
@@ -72,7 +72,8 @@ def _link(base_url, pairs, page):
 def list_body(state, coll, query, prefix, base_url, cfg, scope=None, single_object=False):
     """Serialised list answer (bytes, self links filled)."""
     size = _page_size(query, cfg)
-    preds = [make_predicate(k, v) for k, v in query.filters.items()]
+    known = coll.known_fields()
+    preds = [make_predicate(k, v) for k, v in query.filters.items() if _filterable(k, known)]
     if scope is not None:
         preds.append(scope)
     fast = not preds and not query.ordering
@@ -114,6 +115,12 @@ def list_body(state, coll, query, prefix, base_url, cfg, scope=None, single_obje
         prev = _link(base_url, query.pairs, number - 1 if number > 2 else None)
     head = dumpb({"count": total, "next": nxt, "previous": prev})
     return fill_url(head[:-1] + b',"results":[' + items + b"]}", prefix)
+
+
+def _filterable(key, known):
+    """django-filter ignores parameters that are not filters of the view: so do we (unknown field names)."""
+    field = split_key(key)[0]
+    return field in known or field.replace("__", "_") in known or field.split("__")[0] in known
 
 
 def _sort_key(value):

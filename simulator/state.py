@@ -9,6 +9,7 @@ import threading
 from collections import OrderedDict
 
 from .common import dumpb, fill_url
+from .models import models
 
 # Lists whose default order is newest first (NOTES 8: events page 1 starts at the highest id).
 NEWEST_FIRST = frozenset({"events", "alarms"})
@@ -86,6 +87,19 @@ class Collection:
         count, factory = self._lazy
         idx = range(offset, min(offset + limit, count))
         return [factory(count - 1 - i if self.reverse else i) for i in idx]
+
+    def known_fields(self):
+        """Field names a filter may use: the schema's properties plus those of the first records."""
+        cached = getattr(self, "_known", None)
+        if cached is not None and cached[0] == self.version:
+            return cached[1]
+        names = set(models().properties(self.schema)) if self.schema else set()
+        for key in self.keys()[:5]:
+            record = self.get(key)
+            if record:
+                names.update(record)
+        self._known = (self.version, names)
+        return names
 
     def next_id(self):
         """Next free integer id (ids of string-keyed collections such as apitokens are not integers)."""
