@@ -57,6 +57,11 @@ cache, degraded/failed resources, peak memory, concurrency history, identity - n
 ``exported_tokens()`` (for vast_session: access/refresh tokens and expiry; mark that task no_log),
 ``revoke_api_token(token_id)`` (the only write: PATCH apitokens/{id}/revoke, explicitly allowed).
 
+``open_for_module(module)`` (module function)
+    Builds and opens a session from ``module.params`` or calls ``module.fail_json`` (missing libraries via
+    ``missing_required_lib``, OptionError naming the option, any VastError with msg/url/status/hint); sends
+    the session's warnings to ``module.warn``.  ``is_fatal(exc)`` and ``known_resources()`` help the collector.
+
 ``close(logout=False)``
     Releases threads, connections and the audit log.  ``logout=True`` also forgets the tokens and removes
     ``token_file``.  Nothing is revoked on the cluster.
@@ -88,7 +93,8 @@ from ansible_collections.vastops.asbuilt.plugins.module_utils.versions import (
     TENANT_HEADER_MIN_RELEASE, check_supported, parse_version, probe_candidates, software_version_from,
 )
 
-__all__ = ["VastSession", "ResourceResult", "is_fatal", "missing_requirements", "HAS_REQUESTS", "HAS_PACKAGING"]
+__all__ = ["VastSession", "ResourceResult", "is_fatal", "missing_requirements", "open_for_module", "known_resources",
+           "HAS_REQUESTS", "HAS_PACKAGING"]
 
 PROBE_WAVE = 4
 FATAL_ERRORS = (AuthenticationError, CircuitOpen, DeadlineExceeded, UnsupportedVersion, OptionError)
@@ -530,6 +536,26 @@ class VastSession:
     def __repr__(self):
         return "VastSession(host=%r, api_version=%r, sw_version=%r, auth=%r)" % (
             self.params.netloc, self.api_version, str(self.sw_version) if self.sw_version else None, self.auth.mode)
+
+
+def open_for_module(module):
+    """For modules: an open VastSession built from ``module.params``, or ``module.fail_json`` with a clear message.
+
+    Fails with ``missing_required_lib`` when requests/packaging are missing, with the option named on an
+    OptionError, and with msg/url/status/hint for any other VastError.  Session warnings go to ``module.warn``.
+    The caller closes the session (``try: ... finally: session.close()``).
+    """
+    from ansible.module_utils.basic import missing_required_lib
+    missing = missing_requirements()
+    if missing:
+        module.fail_json(msg=missing_required_lib(missing[0][0]), exception=missing[0][1])
+    try:
+        session = VastSession(ConnectionParams.from_params(module.params)).open()
+    except VastError as exc:
+        module.fail_json(**exc.to_fail_json())
+    for warning in session.warnings:
+        module.warn(warning)
+    return session
 
 
 def known_resources():
