@@ -99,8 +99,8 @@ class Simulator:
         self.state = state
         self.auth = Auth(self.config, state)
         self.api = Api(self)
-        start = {"scenarios": list(self.config.scenarios or [])}
-        start.update(overrides.load(self.config.state))
+        start = dict(overrides.load(self.config.state))
+        start["scenarios"] = list(self.config.scenarios or []) + list(start.get("scenarios") or [])
         if start.get("scenarios") or len(start) > 1:
             overrides.apply(state, start, scenarios.run)
         self._faults_changed(self.faults)

@@ -247,8 +247,8 @@ def rack_unit_collision(state, arg):
 
 
 def box_without_rack_position(state, arg):
-    kind = "eboxes" if len(state.collection("eboxes")) else "cboxes"
-    box = _first(state, kind)
+    kind = "eboxes" if len(state.collection("eboxes")) else "dboxes"
+    box = _first(state, kind, -1)
     return {kind: [{"match": {"id": box["id"]}, "set": {"index_in_rack": None, "rack_unit": None}}]}
 
 

@@ -230,6 +230,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 resp.fault = label
             else:
                 resp = self._call_api(sim, request, rt)
+            if decision.delay and resp.fault is None:
+                resp.fault = "latency"
             if post is not None:
                 resp.fault = post.type + ":" + post.id
                 if post.type == "malformed_json":
