@@ -1,0 +1,102 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2025, vastops.asbuilt contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A thin AnsibleModule wrapper shared by the modules of this collection.
+
+``VastModule(argument_spec)`` adds the connection options (``options.connection_argument_spec``), enables
+check mode, and gives:
+
+* ``session()``: a :class:`VastSession` built from the params (validated; a mistake fails the task naming the
+  option, before any request);
+* ``run(function)``: calls ``function(self)`` and turns every failure into ``fail_json`` with a clear ``msg`` -
+  what failed, where, what to do (``VastError.to_fail_json``); never a traceback, never a secret (messages go
+  through the scrubber; ``no_log`` options are masked by Ansible too);
+* ``exit(**result)``: ``changed=false`` always, plus the session's warnings as Ansible warnings.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.vastops.asbuilt.plugins.module_utils.catalogue import SubsetError
+from ansible_collections.vastops.asbuilt.plugins.module_utils.errors import VastError, scrub
+from ansible_collections.vastops.asbuilt.plugins.module_utils.options import connection_argument_spec
+from ansible_collections.vastops.asbuilt.plugins.module_utils.session import VastSession, missing_requirements
+from ansible_collections.vastops.asbuilt.plugins.module_utils.snapshot import SnapshotError
+
+
+class VastModule:
+    """See the module docstring."""
+
+    def __init__(self, argument_spec, **kwargs):
+        spec = connection_argument_spec()
+        spec.update(argument_spec)
+        kwargs.setdefault("supports_check_mode", True)
+        self.module = AnsibleModule(argument_spec=spec, **kwargs)
+        self.params = self.module.params
+        self._session = None
+        self._warned = set()
+
+    def session(self):
+        """The session (not opened yet: ``open()`` or use it as a context manager)."""
+        if self._session is None:
+            self._session = VastSession(self.params)
+        return self._session
+
+    def warn(self, message):
+        if message and message not in self._warned:
+            self._warned.add(message)
+            self.module.warn(scrub(message))
+
+    def _flush_warnings(self):
+        if self._session is not None:
+            for message in self._session.warnings:
+                self.warn(message)
+
+    def fail(self, msg, **extra):
+        self._flush_warnings()
+        result = dict((k, scrub(v)) for k, v in extra.items() if v is not None)
+        if self._session is not None and self._session.opened:
+            result.setdefault("session", self._session.summary())
+        self.module.fail_json(msg=scrub(msg), changed=False, **result)
+
+    def exit(self, **result):
+        self._flush_warnings()
+        result["changed"] = False
+        self.module.exit_json(**result)
+
+    def run(self, function):
+        """``function(self)`` returns the result dict; every failure becomes a clean ``fail_json``."""
+        missing = missing_requirements()
+        if missing:
+            name, error = missing[0]
+            self.module.fail_json(msg=missing_required_lib(name), exception=error, changed=False)
+        try:
+            result = function(self)
+        except VastError as exc:
+            details = exc.to_fail_json()
+            msg = details.pop("msg")
+            self.fail(msg, **details)
+        except SubsetError as exc:
+            self.fail(str(exc), error="SubsetError", error_kind="option")
+        except SnapshotError as exc:
+            self.fail(str(exc), error="SnapshotError", error_kind="snapshot")
+        except (IOError, OSError) as exc:
+            self.fail("A local file operation failed: %s" % exc, error=type(exc).__name__, error_kind="local",
+                      hint="Check the paths given (dest, token_file, cache_dir, audit_log): they must be in "
+                           "directories this user can write, with enough free space.")
+        except KeyboardInterrupt:
+            raise
+        except Exception as exc:  # pylint: disable=broad-except  # a clean message instead of a traceback
+            self.fail("Unexpected error (%s: %s). This is a bug in vastops.asbuilt; please report it with the task "
+                      "and the VAST version." % (type(exc).__name__, exc), error=type(exc).__name__,
+                      error_kind="internal")
+        finally:
+            if self._session is not None:
+                try:
+                    self._session.close()
+                except Exception:  # pylint: disable=broad-except  # closing must not hide the result
+                    pass
+        self.exit(**result)

@@ -1,0 +1,106 @@
+"""Run real ``ansible-playbook`` against a simulator and read back what each task returned.
+
+``run_tasks(sim, tmp_path, tasks)`` writes a one-play playbook on localhost whose tasks are *tasks* (dicts, as in
+YAML). Every task is registered as ``r<N>`` with ``ignore_errors: true`` (so failures are results too), and its
+result is written to ``<tmp>/r<N>.json``. It returns a :class:`PlayRun` with ``results`` (list of dicts, one per
+task), ``stdout``/``stderr`` and the return code. The connection options come from ``VAST_*`` environment
+variables (host, admin user, password, the simulator's CA), so tasks only carry the options under test.
+"""
+import json
+import os
+import subprocess
+import sys
+
+import yaml
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+COLLECTIONS = os.path.join(REPO, ".cache", "collections")
+BIN = os.path.dirname(sys.executable)
+PLAYBOOK_TIMEOUT = 300
+
+
+def sim_env(sim, user="admin", password=None, **extra):
+    """Environment for ansible-playbook: collections path, quiet config, and the VAST_* connection variables."""
+    env = dict(os.environ)
+    for key in list(env):
+        if key.startswith("VAST_") or key.startswith("ANSIBLE_"):
+            del env[key]
+    env.update({
+        "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS,
+        "ANSIBLE_NOCOLOR": "1",
+        "ANSIBLE_RETRY_FILES_ENABLED": "0",
+        "ANSIBLE_LOCALHOST_WARNING": "0",
+        "ANSIBLE_INVENTORY_UNPARSED_WARNING": "0",
+        "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
+        "ANSIBLE_LOCAL_TEMP": os.path.join(REPO, ".cache", "ansible-tmp"),
+        "ANSIBLE_HOME": os.path.join(REPO, ".cache", "ansible-home"),
+        "PATH": BIN + os.pathsep + env.get("PATH", ""),
+    })
+    if sim is not None:
+        env.update({"VAST_HOST": sim.host, "VAST_USERNAME": user,
+                    "VAST_PASSWORD": password if password is not None else sim.users[user],
+                    "VAST_CA_PATH": sim.ca_path, "VAST_BACKOFF": "0.01", "VAST_BACKOFF_MAX": "0.05",
+                    "VAST_RETRIES": "2", "VAST_TIMEOUT": "10"})
+    for key, value in extra.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = str(value)
+    return env
+
+
+class PlayRun:
+    def __init__(self, proc, results, playbook):
+        self.rc = proc.returncode
+        self.stdout = proc.stdout
+        self.stderr = proc.stderr
+        self.results = results
+        self.playbook = playbook
+
+    def __repr__(self):
+        return "PlayRun(rc=%s)\n%s\n%s" % (self.rc, self.stdout[-4000:], self.stderr[-2000:])
+
+
+def run_playbook(path, env, args=(), timeout=PLAYBOOK_TIMEOUT, cwd=None):
+    cmd = [os.path.join(BIN, "ansible-playbook"), "-i", "localhost,", "-c", "local"] + list(args) + [path]
+    return subprocess.run(cmd, env=env, cwd=cwd or os.path.dirname(path), capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def run_tasks(sim, tmp_path, tasks, env=None, args=(), play_extra=None, name="play"):
+    """Run *tasks* in one play; returns a PlayRun whose ``results`` are the registered results in order."""
+    out_dir = os.path.join(str(tmp_path), name + "-results")
+    os.makedirs(out_dir, exist_ok=True)
+    body = []
+    for index, task in enumerate(tasks):
+        task = dict(task)
+        task.setdefault("register", "r%d" % index)
+        task.setdefault("ignore_errors", True)
+        body.append(task)
+        body.append({"name": "save r%d" % index, "ansible.builtin.copy": {
+            "content": "{{ %s | to_json }}" % task["register"], "dest": os.path.join(out_dir, "r%d.json" % index),
+            "mode": "0600"}, "check_mode": False})
+    play = {"hosts": "localhost", "gather_facts": False, "tasks": body}
+    play.update(play_extra or {})
+    path = os.path.join(str(tmp_path), name + ".yml")
+    with open(path, "w") as handle:
+        yaml.safe_dump([play], handle, sort_keys=False)
+    proc = run_playbook(path, env if env is not None else sim_env(sim), args=args)
+    results = []
+    for index in range(len(tasks)):
+        result_path = os.path.join(out_dir, "r%d.json" % index)
+        if os.path.exists(result_path):
+            with open(result_path) as handle:
+                results.append(json.load(handle))
+        else:
+            results.append(None)
+    run = PlayRun(proc, results, path)
+    return run
+
+
+def only_reads(sim):
+    """The simulator's log shows only GETs and the JWT token calls."""
+    bad = [e for e in sim.request_log()
+           if not (e["method"] == "GET" or (e["method"] == "POST" and e["path"].rstrip("/").endswith(
+               ("/api/token", "/api/token/refresh", "/api/v1/token", "/api/v1/token/refresh"))))]
+    return bad
