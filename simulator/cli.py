@@ -57,6 +57,8 @@ def parser():
     p.add_argument("--quirk", action="append", default=[], type=_kv, metavar="NAME=JSON",
                    help="quirk switch, e.g. network_settings_wrapper=false (repeatable)")
     p.add_argument("--socket-timeout", type=float, default=30.0, help="idle/stuck connection timeout, seconds")
+    p.add_argument("--set", action="append", default=[], type=_kv, metavar="FIELD=JSON", dest="settings",
+                   help="any other SimulatorConfig field, e.g. jwt_enabled=false, eboxes_on_4x=\"404\", lazy=true")
     p.add_argument("--json", action="store_true", help="print the start-up information as one JSON line")
     return p
 
@@ -86,6 +88,14 @@ def config_from_args(args):
         cluster_name=args.cluster_name, quirks=quirks, socket_timeout=args.socket_timeout)
     if args.now:
         kwargs["now"] = args.now
+    fields = set(SimulatorConfig.__dataclass_fields__)
+    for name, value in args.settings:
+        if name not in fields:
+            raise ValueError("--set: unknown setting %r" % name)
+        try:
+            kwargs[name] = json.loads(value)
+        except ValueError:
+            kwargs[name] = value
     return SimulatorConfig(**kwargs)
 
 

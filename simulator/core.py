@@ -91,6 +91,7 @@ class Simulator:
         gen = _generated(self.config)
         schemas = collection_schemas(self.routes)
         state = State(gen, list(schemas), schemas)
+        state.cache_budget = self.config.cache_bytes
         if self.config.release.oas55:
             coll = state.collection("tlscertificates")
             coll.put_many([dict(c, url=c["url"].replace("/certificates/", "/tlscertificates/"))

@@ -78,6 +78,8 @@ def list_body(state, coll, query, prefix, base_url, cfg, scope=None, single_obje
         preds.append(scope)
     fast = not preds and not query.ordering
     if fast and size is None and not query.fields and not single_object:
+        if coll.lazy:
+            return stream_list(coll, prefix)
         return state.filled_list_body(coll, prefix)
     page_records, total = None, None
     if fast:
@@ -115,6 +117,21 @@ def list_body(state, coll, query, prefix, base_url, cfg, scope=None, single_obje
         prev = _link(base_url, query.pairs, number - 1 if number > 2 else None)
     head = dumpb({"count": total, "next": nxt, "previous": prev})
     return fill_url(head[:-1] + b',"results":[' + items + b"]}", prefix)
+
+
+def stream_list(coll, prefix, batch=1000):
+    """The unpaginated list of a lazily generated collection, produced in pieces (sent chunked): memory stays
+    flat however many records there are."""
+    yield b"["
+    sep, buf = b"", []
+    for record in coll.values():
+        buf.append(coll.fragment(record))
+        if len(buf) >= batch:
+            yield fill_url(sep + b",".join(buf), prefix)
+            sep, buf = b",", []
+    if buf:
+        yield fill_url(sep + b",".join(buf), prefix)
+    yield b"]"
 
 
 def _filterable(key, known):

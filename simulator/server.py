@@ -199,17 +199,29 @@ class Handler(http.server.BaseHTTPRequestHandler):
                  "Date: " + email.utils.formatdate(usegmt=True)]
         if ctype:
             lines.append("Content-Type: " + ctype)
-        lines.append("Content-Length: %d" % length)
+        lines.append("Content-Length: %d" % length if length is not None else "Transfer-Encoding: chunked")
         for name, value in extra:
             lines.append("%s: %s" % (name, value))
         lines.append("Connection: close" if self.close_connection else "Connection: keep-alive")
         return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
     def _send_raw(self, status, body, ctype, extra, head_only=False):
+        """Send a response; a body that is an iterator of bytes goes out chunked. Returns the body size."""
+        if not isinstance(body, bytes):
+            self.wfile.write(self._head_bytes(status, None, ctype, extra))
+            total = 0
+            for piece in body:
+                if piece and not head_only:
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+                total += len(piece)
+            if not head_only:
+                self.wfile.write(b"0\r\n\r\n")
+            return total
         data = self._head_bytes(status, len(body), ctype, extra)
         if not head_only:
             data += body
         self.wfile.write(data)
+        return len(body)
 
     def _abort(self):
         self.close_connection = True
@@ -287,6 +299,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if decision.delay and resp.fault is None:
                 resp.fault = "latency"
             if post is not None:
+                if not isinstance(resp.body, bytes):
+                    resp.body = b"".join(resp.body)
                 resp.fault = post.type + ":" + post.id
                 if post.type == "malformed_json":
                     resp.body = resp.body[: max(1, len(resp.body) // 2)] + b'\x00{"'
@@ -313,13 +327,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def _finish(self, request, resp, t0, admin=False):
         sim = self.server.sim
+        size = len(resp.body) if isinstance(resp.body, bytes) else 0
         try:
-            self._send_raw(resp.status, resp.body, resp.content_type, resp.headers,
-                           head_only=request.method == "HEAD")
+            size = self._send_raw(resp.status, resp.body, resp.content_type, resp.headers,
+                                  head_only=request.method == "HEAD")
         except (OSError, ssl.SSLError):
             self.close_connection = True
         if not admin or sim.config.log_admin:
-            sim.record(request, resp.status, len(resp.body), resp.auth, resp.user, t0, resp.fault, admin=admin)
+            sim.record(request, resp.status, size, resp.auth, resp.user, t0, resp.fault, admin=admin)
 
     def _send_partial(self, resp, nbytes):
         try:

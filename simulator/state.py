@@ -28,7 +28,6 @@ class Collection:
         self.version = 0
         self._keys = None
         self.fragments = {}
-        self.body = None
         self._next_id = None
 
     # ---- reading -------------------------------------------------------------------------------------------
@@ -118,7 +117,6 @@ class Collection:
         self.version += 1
         self._keys = None
         self.fragments = {}
-        self.body = None
 
     def put(self, record):
         key = str(record["id"])
@@ -173,13 +171,9 @@ class Collection:
         return data
 
     def list_body(self):
-        """The unfiltered list body (placeholder links). Cached for eager collections."""
-        body = self.body
-        if body is None:
-            body = b"[" + b",".join(self.fragment(r) for r in self.values()) + b"]"
-            if not self._lazy:
-                self.body = body
-        return body
+        """The unfiltered list body (placeholder links), joined from the cached per-record fragments; the
+        filled answer is cached by State.filled_list_body, so only one copy of a big list stays in memory."""
+        return b"[" + b",".join(self.fragment(r) for r in self.values()) + b"]"
 
 
 class State:

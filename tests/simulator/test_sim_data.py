@@ -286,6 +286,9 @@ def test_huge_is_lazy_and_big(sim_factory):
     assert ids == sorted(ids, reverse=True)
     r = http.get(sim.base_url + "/api/v7/views/%d/" % counts["views"], timeout=30)
     assert r.status_code == 200 and r.json()["id"] == counts["views"]
+    r = http.get(sim.base_url + "/api/v7/userquotas/", timeout=120)  # unpaginated: streamed, chunked
+    assert r.status_code == 200 and r.headers.get("Transfer-Encoding") == "chunked"
+    assert len(r.json()) == counts["userquotas"]
 
 
 def test_versions_strings_per_release():
