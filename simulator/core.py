@@ -76,6 +76,7 @@ class Simulator:
         self._outage_until = 0.0
         self._outage_timer = None
         self._refused = False
+        self._stopped = False
         self._jitter = random.Random(self.config.seed)
         self.server_thread = None
         self._started = None
@@ -222,7 +223,7 @@ class Simulator:
 
     def end_outage(self):
         self._outage_until = 0.0
-        if self._refused:
+        if self._refused and not self._stopped:
             port = self.port
             deadline = time.monotonic() + 10
             while True:
@@ -261,6 +262,7 @@ class Simulator:
         return self
 
     def stop(self):
+        self._stopped = True
         if self._outage_timer:
             self._outage_timer.cancel()
         if self.server_thread is not None and not self._refused:

@@ -16,7 +16,6 @@ from http import HTTPStatus
 from .api import Request, Response, json_response
 from .common import dumpb
 from .faults import html_page
-from .log import entry
 from .routing import route
 
 REASONS = {s.value: s.phrase for s in HTTPStatus}
@@ -244,7 +243,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         scheme = "http" if sim.config.plain_http else "https"
         request = Request(method, path, query, self.headers, body, self.headers.get("Host"), scheme, rt.rel or None)
         if rt.kind == "admin":
-            resp = sim.admin.handle(request, rt)
+            try:
+                resp = sim.admin.handle(request, rt)
+            except Exception:  # pylint: disable=broad-except
+                traceback.print_exc()
+                resp = json_response(500, {"detail": "A server error occurred."})
             self._finish(request, resp, t0, admin=True)
             return
         if sim.outage_active():
@@ -280,7 +283,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     return
                 if pre.type == "revoke_tokens":
                     sim.auth.expire_or_revoke("revoke", pre.spec.get("kind", "all"))
-                    resp = sim.api.handle(request, rt)
+                    resp = self._call_api(sim, request, rt)
                 elif pre.type == "html_error":
                     resp = Response(pre.status, html_page(pre.status), "text/html")
                 elif pre.type == "vanish":
@@ -360,7 +363,7 @@ class ServerThread:
 
     def __init__(self, sim, host, port, ssl_context):
         self.server = SimServer((host, port), sim, ssl_context)
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.2},
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
                                        name="vms-sim-%d" % self.server.server_address[1], daemon=True)
 
     @property
