@@ -25,6 +25,7 @@ def generate(config):
     cluster.versions(ctx)
     ctx.mgmt_vip = ctx.mgmt(30, 40)
     hardware.build(ctx)
+    cluster.plan_capacity(ctx)
     logical.build_tenants(ctx)
     network.build(ctx)
     logical.finish_tenants(ctx)

@@ -26,6 +26,7 @@ def versions(ctx):
     else:
         sw = "%s.%d" % (base, sp)
     ctx.base_version = base
+    ctx.sp = sp
     ctx.sw_version = sw
     ctx.build = "release-%s-sp%d-%d" % (base, sp, rng.randint(1000000, 9999999))
     ctx.os_version = {"cnode": "12.%d.%d-%d" % (rng.randint(12, 16), rng.randint(10, 25), rng.randint(1700000, 1900000)),
@@ -88,15 +89,19 @@ def apply_capacity(cluster, raw_bytes, percent, drr=None):
     return {**cluster, **capacity_fields(raw_bytes, percent, drr if drr is not None else cluster.get("drr") or 1.6)}
 
 
+def plan_capacity(ctx):
+    """Capacity of the cluster, decided right after the hardware so views and quotas can add up to it."""
+    rng = ctx.rng
+    raw = sum(s["size"] for s in ctx.data["ssds"])
+    ctx.raw_bytes = raw
+    ctx.cap = capacity_fields(raw, round(rng.uniform(55, 72), 2), round(rng.uniform(1.3, 2.4), 1))
+    ctx.licence_tb = int(math.ceil(ctx.cap["usable_capacity_tb"] * 1.5 / 100.0) * 100)
+
+
 def build(ctx):
     rng = ctx.rng
     cfg = ctx.cfg
-    raw = sum(s["size"] for s in ctx.data["ssds"])
-    ctx.raw_bytes = raw
-    percent = round(rng.uniform(55, 72), 2)
-    drr = round(rng.uniform(1.3, 2.4), 1)
-    cap = capacity_fields(raw, percent, drr)
-    ctx.licence_tb = int(math.ceil(cap["usable_capacity_tb"] * 1.5 / 100.0) * 100)
+    cap = ctx.cap
     mgmt = ctx.mgmt_cnode
     inner_cnode = ctx.data["cnodes"][0]
     deployed = ctx.now - datetime.timedelta(days=rng.randint(120, 600), seconds=rng.randint(0, 86399))
@@ -179,7 +184,7 @@ def _history(ctx, deployed):
         current = version == ctx.base_version
         sys_version = ctx.sw_version if current else "%s.1.%d%s" % (version, ctx.rng.randint(1, 9), ctx.digits(19))
         out.append(ctx.new(
-            "Version", id=k + 1, guid=ctx.guid(), name="%s-sp%d" % (version, k + 1), title=version,
+            "Version", id=k + 1, guid=ctx.guid(), name="%s-sp%d" % (version, ctx.sp if current else 1), title=version,
             sys_version=sys_version, os_version=ctx.os_version["cnode"], build=ctx.build if current else
             "release-%s-sp1-%d" % (version, ctx.rng.randint(1000000, 9999999)), status="success",
             created=iso(when), cluster=ctx.cluster_name, carriers_fw_version="1.0.%d" % k, enable_dr=False,

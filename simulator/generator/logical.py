@@ -9,7 +9,7 @@ from .context import FIRST_NAMES, PROJECT_WORDS
 FLAVORS = ("NFS", "SMB", "MIXED_LAST_WINS", "S3_NATIVE")
 PROTOCOLS = {"NFS": ["NFS"], "SMB": ["SMB"], "MIXED_LAST_WINS": ["NFS", "SMB"], "S3_NATIVE": ["S3"]}
 DEFAULT_TOPS = ("projects", "home", "s3")
-TB = 1024 ** 4
+TB = 10 ** 12                 # VMS reports capacity in base 10 (vms.capacity_base_10)
 GB = 1024 ** 3
 
 
@@ -120,8 +120,15 @@ def view_path(ctx, i):
     return "/%s/%s-%d" % (top, PROJECT_WORDS[(i * 31) % len(PROJECT_WORDS)], i + 1), pol
 
 
+def view_logical(ctx, i):
+    """Logical bytes in view i: the cluster's logical use spread over the views (so the sum adds up)."""
+    mean = ctx.cap["logical_space_in_use"] / max(1, ctx.scale.views)
+    return int(mean * ctx.record_rng("views-capacity", i).uniform(0.2, 1.8))
+
+
 def _views(ctx):
     s = ctx.scale
+    drr = ctx.cap["drr"]
 
     def view(i):
         rng = ctx.record_rng("views", i)
@@ -131,7 +138,7 @@ def _views(ctx):
         protocols = list(PROTOCOLS[flavor])
         if flavor == "NFS" and i % 4 == 1:
             protocols.append("NFS4")
-        logical = rng.randint(1, 400) * GB
+        logical = view_logical(ctx, i)
         return ctx.new(
             "View", **ctx.common("views", i + 1, "view-%d" % (i + 1), rng=rng, title=path), path=path,
             alias="/%s" % word if "NFS" in protocols else "", protocols=protocols, policy=pol["name"],
@@ -139,7 +146,7 @@ def _views(ctx):
             share=word if "SMB" in protocols else "", bucket=word if "S3" in protocols else "",
             bucket_owner="%s" % FIRST_NAMES[i % len(FIRST_NAMES)] if "S3" in protocols else "",
             qos_policy=None, qos_policy_id=None, logical_capacity=logical,
-            physical_capacity=int(logical / rng.uniform(1.2, 2.8)), locking=False, s3_versioning=False,
+            physical_capacity=int(logical / drr * rng.uniform(0.9, 1.1)), locking=False, s3_versioning=False,
             is_seamless=False, nfs_interop_flags="BOTH_NFS3_AND_NFS4_INTEROP_DISABLED", directory=True,
             create_dir="true", created=ctx.ts(rng.randint(1, 700) * 86400 + rng.randint(0, 86399), rng),
             **ctx.cluster_ref(), **ctx.sync(rng))
@@ -161,8 +168,10 @@ def _quotas(ctx):
     def quota(i):
         rng = ctx.record_rng("quotas", i)
         path, pol = quota_path(ctx, i)
-        hard = rng.randint(1, 200) * TB
-        used = int(hard * rng.uniform(0.02, 0.95))
+        used = view_logical(ctx, i % s.views)
+        if i >= s.views:  # a sub-directory quota: part of its view
+            used = int(used * rng.uniform(0.05, 0.3))
+        hard = max(GB, -(-int(used / rng.uniform(0.3, 0.97)) // GB) * GB)
         soft = int(hard * 0.9) if i % 2 else None
         state = "SOFT_EXCEEDED" if soft is not None and used > soft else "OK"
         inodes = rng.randint(100, 5000000)

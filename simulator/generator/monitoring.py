@@ -10,19 +10,37 @@ from ..common import iso
 
 EVENT_DEFS = [
     ("CNodeStateChange", "cnode", "state", "MAJOR"), ("DNodeStateChange", "dnode", "state", "MAJOR"),
-    ("SSDFailed", "ssd", "state", "CRITICAL"), ("SSDWearLevel", "ssd", "endurance", "MINOR"),
-    ("NVRAMFailed", "nvram", "state", "CRITICAL"), ("SwitchPortDown", "switch", "port_state", "MAJOR"),
+    ("SSDFailed", "ssd", "state", "CRITICAL"), ("SSDWearLevel", "ssd", "endurance", "MAJOR"),
+    ("NVRAMFailed", "nvram", "state", "CRITICAL"), ("SwitchPortFlap", "switch", "port_state", "MINOR"),
     ("PSUFailure", "psu", "state", "MAJOR"), ("FanSpeedLow", "fan", "speed", "MINOR"),
-    ("DNodeHighTemperature", "dnode", "temperature", "MINOR"), ("CapacityUsageHigh", "cluster", "capacity", "MAJOR"),
-    ("CapacityUsageCritical", "cluster", "capacity", "CRITICAL"), ("QuotaSoftLimitExceeded", "quota", "state", "INFO"),
-    ("VipPoolNoActiveVips", "vippool", "active_interfaces", "MAJOR"), ("ReplicationLag", "protectedpath", "rpo",
-                                                                        "MAJOR"),
-    ("LicenseExpiring", "cluster", "license", "MINOR"), ("CertificateExpiring", "cluster", "certificate", "MINOR"),
-    ("UserLogin", "manager", "login", "INFO"), ("ViewCreated", "view", "created", "INFO"),
-    ("SnapshotCreated", "protectedpath", "snapshot", "INFO"), ("BMCUnreachable", "cnode", "bmc_state", "MINOR"),
+    ("DNodeHighTemperature", "dnode", "temperature", "CRITICAL"), ("ClockOffset", "cnode", "ntp_offset", "MINOR"),
+    ("CapacityUsageHigh", "cluster", "capacity", "MAJOR"), ("VipMoved", "vippool", "vip", "INFO"),
+    ("UserLogin", "manager", "login", "INFO"), ("ObjectModified", "cnode", "config", "INFO"),
+    ("BMCUnreachable", "cnode", "bmc_state", "MINOR"), ("DriveInserted", "ssd", "insertion", "INFO"),
 ]
-EVENT_SEVERITIES = (("Info", 85), ("Minor", 8), ("Major", 5), ("Critical", 2))
-ALARM_CYCLE = ("CRITICAL", "MAJOR", "MINOR", "INFO")
+# Open alarms of the default cluster: about things the API state does not otherwise show (temperature, wear,
+# clock offset, logins), so they never contradict a record (no "SSD failed" alarm on a HEALTHY drive).
+ALARMS = [("CRITICAL", "DNodeHighTemperature", "dnode", "DNode {name} temperature {value}C exceeds the critical "
+                                                       "threshold (85C)"),
+          ("MAJOR", "SSDWearLevel", "ssd", "SSD {name} endurance used {value}%"),
+          ("MINOR", "ClockOffset", "cnode", "CNode {name} clock offset {value} ms from the NTP servers"),
+          ("INFO", "UserLogin", "manager", "Manager {name} logged in from 192.0.2.{value}")]
+# Event history: (definition, object kind, severity, message). Problems in the past have cleared since.
+EVENTS = [("UserLogin", "manager", "Info", "Manager {name} logged in from 192.0.2.{value}", 30),
+          ("ObjectModified", "cnode", "Info", "CNode {name} configuration updated", 15),
+          ("VipMoved", "vippool", "Info", "A VIP of pool {name} moved to another CNode", 12),
+          ("DriveInserted", "ssd", "Info", "SSD {name} detected", 6),
+          ("CNodeStateChange", "cnode", "Info", "CNode {name} state changed to ACTIVE", 10),
+          ("DNodeStateChange", "dnode", "Info", "DNode {name} state changed to ACTIVE", 8),
+          ("ClockOffset", "cnode", "Minor", "CNode {name} clock offset {value} ms from the NTP servers", 5),
+          ("SwitchPortFlap", "switch", "Minor", "Switch {name} port swp{value} link flapped", 4),
+          ("FanSpeedLow", "fan", "Minor", "Fan {name} speed below the recommended range", 3),
+          ("PSUFailure", "psu", "Major", "{name} input power lost, now restored", 2),
+          ("SSDWearLevel", "ssd", "Major", "SSD {name} endurance used {value}%", 2),
+          ("CNodeStateChange", "cnode", "Major", "CNode {name} state changed to INACTIVE", 1),
+          ("DNodeHighTemperature", "dnode", "Critical", "DNode {name} temperature {value}C exceeded the critical "
+                                                        "threshold (85C)", 1),
+          ("SSDFailed", "ssd", "Critical", "SSD {name} failed and was replaced", 1)]
 
 
 def build(ctx):
@@ -52,29 +70,29 @@ def _definitions(ctx):
 
 
 def _targets(ctx):
-    """(object_type, id, name, guid) tuples events and alarms may point at."""
-    out = []
+    """Per object kind, the (object_type, id, name, guid) tuples events and alarms may point at."""
+    out = {}
     for kind, key in (("cnode", "cnodes"), ("dnode", "dnodes"), ("ssd", "ssds"), ("nvram", "nvrams"),
-                      ("switch", "switches"), ("vippool", "vippools"), ("psu", "psus"), ("fan", "fans")):
-        for rec in ctx.data[key][:200]:
-            out.append((kind, rec["id"], rec["name"], rec.get("guid", "")))
+                      ("switch", "switches"), ("vippool", "vippools"), ("psu", "psus"), ("fan", "fans"),
+                      ("manager", "managers")):
+        out[kind] = [(kind, rec["id"], rec.get("name") or rec.get("username"), rec.get("guid", ""))
+                     for rec in ctx.data[key][:200]]
     return out
 
 
 def _alarms(ctx, targets):
     rng = ctx.rng
-    defs = {d["object_type"]: d for d in ctx.data["eventdefinitions"]}
     alarms = []
     for n in range(ctx.scale.alarms):
-        severity = ALARM_CYCLE[n % 4] if n < 8 else rng.choice(ALARM_CYCLE[1:] + ("INFO", "INFO"))
-        kind, oid, oname, oguid = targets[rng.randrange(len(targets))]
-        definition = defs.get(kind) or ctx.data["eventdefinitions"][0]
+        severity, name, kind, text = ALARMS[n % 4] if n < 8 else ALARMS[rng.choice((1, 2, 2, 3, 3, 3))]
+        kind_, oid, oname, oguid = rng.choice(targets[kind])
+        value = {"CRITICAL": rng.randint(86, 95), "MAJOR": rng.randint(85, 97), "MINOR": rng.randint(120, 900),
+                 "INFO": rng.randint(2, 250)}[severity]
         when = ctx.now - datetime.timedelta(hours=rng.randint(1, 24 * 20), seconds=rng.randint(0, 3599))
         alarms.append(ctx.new(
-            "Alarm", id=1000 + n + 1, severity=severity, alarm_message="%s on %s %s" % (definition["name"], kind,
-                                                                                       oname),
-            event_name=definition["name"], event_type=definition["event_type"], event_definition=definition["name"],
-            event="", object_type=kind, object_id=oid, object_name=oname, object_guid=oguid,
+            "Alarm", id=1000 + n + 1, severity=severity, alarm_message=text.format(name=oname, value=value),
+            event_name=name, event_type="THRESHOLD", event_definition=name, event="", object_type=kind,
+            object_id=oid, object_name=oname, object_guid=oguid,
             rel_obj_class="host" if kind in ("cnode", "dnode") else None,
             rel_obj_id=str(oid) if kind in ("cnode", "dnode") else None, acknowledged=False,
             timestamp=iso(when), last_updated=iso(when + datetime.timedelta(minutes=rng.randint(0, 90))),
@@ -85,27 +103,25 @@ def _alarms(ctx, targets):
 def _events(ctx, targets):
     n = ctx.scale.events
     span = 30 * 86400.0
-    defs = ctx.data["eventdefinitions"]
     cumulative, total = [], 0
-    for _, weight in EVENT_SEVERITIES:
-        total += weight
+    for entry in EVENTS:
+        total += entry[4]
         cumulative.append(total)
-    names = [s for s, _ in EVENT_SEVERITIES]
-    origins = ("VMS", "SYSTEM", "USER")
-    n_targets, n_defs = len(targets), len(defs)
+    origins = {"UserLogin": "USER", "ObjectModified": "USER"}
 
     def event(i):
         rng = ctx.record_rng("events", i)
-        kind, oid, oname, oguid = targets[int(rng.random() * n_targets)]
-        severity = names[bisect.bisect_right(cumulative, rng.random() * total)]
-        definition = defs[int(rng.random() * n_defs)]
+        name, kind, severity, text, _w = EVENTS[bisect.bisect_right(cumulative, rng.random() * total)]
+        pool = targets[kind]
+        _k, oid, oname, oguid = pool[int(rng.random() * len(pool))]
         when = ctx.now - datetime.timedelta(seconds=span * (n - i) / n, microseconds=rng.randint(0, 999999))
         return ctx.new(
-            "Event", id=i + 1, guid=ctx.guid(rng), event_name=definition["name"],
+            "Event", id=i + 1, guid=ctx.guid(rng), event_name=name,
             event_type="OBJECT_STATE" if severity != "Info" else "OBJECT_MODIFIED",
-            event_message="%s: %s %s" % (definition["name"], kind, oname), event_origin=origins[i % 3],
-            event_definition=definition["name"], severity=severity, object_type=kind, object_id=oid,
-            object_name=oname, object_guid=oguid, timestamp=iso(when), metadata={}, cluster=ctx.cluster_name)
+            event_message=text.format(name=oname, value=rng.randint(2, 250)),
+            event_origin=origins.get(name, "VMS"), event_definition=name, severity=severity, object_type=kind,
+            object_id=oid, object_name=oname, object_guid=oguid, timestamp=iso(when), metadata={},
+            cluster=ctx.cluster_name)
     ctx.bulk["events"] = (n, event)
 
 

@@ -133,7 +133,7 @@ def _rbac(ctx):
             created = ctx.now - datetime.timedelta(days=age, hours=ctx.rng.randint(0, 23))
             prefix = "".join(ctx.rng.choice("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
                              for _ in range(8))
-            tokens.append({"id": "%s.%s" % (prefix, ctx.digits(40).encode().hex()[:40]), "name": name,
+            tokens.append({"id": "%s.%040x" % (prefix, ctx.rng.getrandbits(160)), "name": name,
                            "owner": owner, "created": iso(created),
                            "expiry_date": iso(created + datetime.timedelta(days=life)),
                            "last_used": iso(ctx.now - datetime.timedelta(hours=ctx.rng.randint(1, 30))),

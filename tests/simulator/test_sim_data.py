@@ -16,7 +16,7 @@ from simulator.generator.hardware import HEIGHT, RACK_UNITS
 from simtest_util import session
 
 OBJECT_RESOURCE = {"cnode": "cnodes", "dnode": "dnodes", "ssd": "ssds", "nvram": "nvrams", "switch": "switches",
-                   "vippool": "vippools", "psu": "psus", "fan": "fans"}
+                   "vippool": "vippools", "psu": "psus", "fan": "fans", "manager": "managers"}
 
 
 def materialise(gen, limit=None):
@@ -154,7 +154,9 @@ def check_relations(data, singletons, ebox, sample=False):
     # monitoring
     for record in data["alarms"] + data["events"]:
         table = by_id(data[OBJECT_RESOURCE[record["object_type"]]])
-        assert table[record["object_id"]]["name"] == record["object_name"]
+        target = table[record["object_id"]]
+        assert target.get("name", target.get("username")) == record["object_name"]
+        assert record["object_name"] in (record.get("alarm_message") or record.get("event_message"))
     assert {a["severity"] for a in data["alarms"]} == {"CRITICAL", "MAJOR", "MINOR", "INFO"}
     # security
     roles = by_id(data["roles"])
@@ -169,6 +171,14 @@ def check_relations(data, singletons, ebox, sample=False):
     assert cluster["usable_capacity_bytes"] < cluster["physical_space"]
     assert cluster["physical_space_in_use"] <= cluster["physical_space"]
     assert re.match(r"^\d+\.\d+\.\d+\.\d+\.\d{20}$", cluster["sw_version"]), cluster["sw_version"]
+    if not sample:  # the views hold the cluster's logical use; a quota never holds more than its view
+        ratio = sum(v["logical_capacity"] for v in data["views"]) / cluster["logical_space_in_use"]
+        assert abs(ratio - 1) < (0.15 if len(data["views"]) > 100 else 0.5), ratio
+        logical = {v["path"]: v["logical_capacity"] for v in data["views"]}
+        for quota in data["quotas"]:
+            top = "/".join(quota["path"].split("/")[:3])
+            assert quota["used_capacity"] <= logical[top] <= cluster["logical_space_in_use"]
+            assert quota["used_capacity"] <= quota["hard_limit"]
     assert vms["sw_version"] == cluster["sw_version"]
     ns = singletons["network_settings"]
     all_boxes = [b["name"] for t in boxes.values() for b in t.values()]
