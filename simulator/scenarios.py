@@ -71,7 +71,8 @@ def mixed_os(state, arg):
 def capacity(state, arg):
     cluster = _first(state, "clusters")
     new = apply_capacity(cluster, state.meta["raw_bytes"], float(arg or 92))
-    return {"clusters": [{"match": {"id": cluster["id"]}, "set": {k: v for k, v in new.items() if v != cluster.get(k)}}]}
+    changed = {k: v for k, v in new.items() if v != cluster.get(k)}
+    return {"clusters": [{"match": {"id": cluster["id"]}, "set": changed}]}
 
 
 def _network(**values):

@@ -29,8 +29,8 @@ def versions(ctx):
     ctx.sp = sp
     ctx.sw_version = sw
     ctx.build = "release-%s-sp%d-%d" % (base, sp, rng.randint(1000000, 9999999))
-    ctx.os_version = {"cnode": "12.%d.%d-%d" % (rng.randint(12, 16), rng.randint(10, 25), rng.randint(1700000, 1900000)),
-                      "dnode": "12.%d.%d-%d" % (rng.randint(12, 16), rng.randint(10, 25), rng.randint(1700000, 1900000))}
+    ctx.os_version = {kind: "12.%d.%d-%d" % (rng.randint(12, 16), rng.randint(10, 25), rng.randint(1700000, 1900000))
+                      for kind in ("cnode", "dnode")}
     ctx.os_version["ebox"] = ctx.os_version["cnode"]
 
 
@@ -73,13 +73,16 @@ def capacity_fields(raw_bytes, percent, drr):
         "physical_space": physical, "physical_space_tb": round(physical / TB10, 3),
         "physical_space_in_use": phys_used, "physical_space_in_use_tb": round(phys_used / TB10, 3),
         "physical_space_in_use_percent": round(percent, 2),
-        "free_physical_space": float(physical - phys_used), "free_physical_space_tb": round((physical - phys_used) / TB10, 3),
+        "free_physical_space": float(physical - phys_used),
+        "free_physical_space_tb": round((physical - phys_used) / TB10, 3),
         "usable_capacity_bytes": usable, "usable_capacity_tb": round(usable / TB10, 3),
-        "free_usable_capacity": usable - usable_used, "free_usable_capacity_tb": round((usable - usable_used) / TB10, 3),
+        "free_usable_capacity": usable - usable_used,
+        "free_usable_capacity_tb": round((usable - usable_used) / TB10, 3),
         "logical_space": logical, "logical_space_tb": round(logical / TB10, 3),
         "logical_space_in_use": logical_used, "logical_space_in_use_tb": round(logical_used / TB10, 3),
         "logical_space_in_use_percent": round(percent, 2),
-        "free_logical_space": float(logical - logical_used), "free_logical_space_tb": round((logical - logical_used) / TB10, 3),
+        "free_logical_space": float(logical - logical_used),
+        "free_logical_space_tb": round((logical - logical_used) / TB10, 3),
         "drr": drr, "drr_text": "%.1f:1" % drr,
     }
 

@@ -153,7 +153,8 @@ def _support_monitors(ctx):
         created = ctx.now - datetime.timedelta(days=days, hours=rng.randint(0, 20))
         bundles.append(ctx.new(
             "SupportBundle", id=ident, guid=ctx.guid(), name="bundle-%s-%s" % (level, created.strftime("%Y%m%d")),
-            state="CREATED", created=iso(created), level=level, preset=level, bundle_size="%d MB" % rng.randint(80, 4000),
+            state="CREATED", created=iso(created), level=level, preset=level,
+            bundle_size="%d MB" % rng.randint(80, 4000),
             bundle_url="", obfuscated=ident == 2, cnodes_only=False, dnodes_only=False,
             start_time=iso(created - datetime.timedelta(hours=6)), end_time=iso(created), url=ctx.url("supportbundles",
                                                                                                       ident),

@@ -129,7 +129,8 @@ def _rbac(ctx):
     ctx.tenant_admin_tenant = ta_tenant
     tokens = []
     if ctx.release.api_tokens:
-        for owner, name, age, life in (("admin", "grafana-exporter", 40, 180), ("readonly", "ansible-readonly", 10, 90)):
+        for owner, name, age, life in (("admin", "grafana-exporter", 40, 180),
+                                       ("readonly", "ansible-readonly", 10, 90)):
             created = ctx.now - datetime.timedelta(days=age, hours=ctx.rng.randint(0, 23))
             prefix = "".join(ctx.rng.choice("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
                              for _ in range(8))

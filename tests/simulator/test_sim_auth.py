@@ -272,7 +272,8 @@ def test_writes_are_applied_and_logged(vms_sim):
     assert created.status_code == 201
     view = created.json()
     assert view["id"] == 330 and view["url"].endswith("/views/330")
-    assert http.post(base + "/views/", json={"path": "/x"}, timeout=30).json() == {"policy_id": ["This field is required."]}
+    missing = http.post(base + "/views/", json={"path": "/x"}, timeout=30)
+    assert missing.status_code == 400 and missing.json() == {"policy_id": ["This field is required."]}
     assert http.patch(base + "/switches/1/", json={"name": "renamed"}, timeout=30).json()["name"] == "renamed"
     assert http.get(base + "/switches/1/", timeout=30).json()["name"] == "renamed"
     assert http.delete(base + "/views/330/", timeout=30).status_code == 204

@@ -75,7 +75,8 @@ def check_relations(data, singletons, ebox, sample=False):
         attached = {d["name"] for d in dnodes if d.get(key) == owner}
         assert set(drive["attached_dnode_names"].split(",")) == attached
     for part in data["psus"] + data["fans"]:
-        box = next(b for t in boxes.values() for b in t.values() if b["id"] == part["box_id"] and b["name"] == part["box"])
+        box = next(b for t in boxes.values() for b in t.values()
+                   if b["id"] == part["box_id"] and b["name"] == part["box"])
         assert box["uid"] == part["box_uid"]
     # hosts, NICs, ports
     hosts = by_id(data["hosts"])
@@ -240,7 +241,8 @@ def test_same_seed_same_http_answers(sim_factory):
     a = sim_factory(profile="small", seed=7)
     b = sim_factory(profile="small", seed=7)
     c = sim_factory(profile="small", seed=9)
-    paths = ["/api/v7/clusters/", "/api/v7/cnodes/", "/api/v7/views/?page_size=50&page=3", "/api/v7/events/?page_size=100",
+    paths = ["/api/v7/clusters/", "/api/v7/cnodes/", "/api/v7/views/?page_size=50&page=3",
+             "/api/v7/events/?page_size=100",
              "/api/v7/vms/1/network_settings/", "/api/v7/switches/", "/api/v7/certificates/"]
     for path in paths:
         bodies = []
