@@ -232,6 +232,9 @@ class Api:
             missing = self.missing_required(coll.schema, body)
             if missing:
                 return json_response(400, {k: ["This field is required."] for k in missing})
+            if segs[0] == "quotas" and any(q.get("path") == body.get("path") for q in coll.values()):
+                # NOTES 6.17: a duplicate quota is a 503 business error, not a 400/409
+                return json_response(503, {"detail": "Quota for path %s already exists" % body.get("path")})
             if who.tenant_id is not None and "tenant_id" in (models().skeleton(coll.schema) if coll.schema else {}):
                 body = dict(body, tenant_id=who.tenant_id)
             with state.lock:

@@ -279,8 +279,11 @@ def test_writes_are_applied_and_logged(vms_sim):
     assert http.delete(base + "/views/330/", timeout=30).status_code == 204
     assert http.get(base + "/views/330/", timeout=30).status_code == 404
     assert http.delete(base + "/ssds/1/", timeout=30).status_code == 405  # the real API has no such call
+    quota_path = http.get(base + "/quotas/1/", timeout=30).json()["path"]
+    dup = http.post(base + "/quotas/", json={"name": "dup", "path": quota_path}, timeout=30)
+    assert dup.status_code == 503 and "already exists" in dup.json()["detail"]  # NOTES 6.17
     methods = [e["method"] for e in vms_sim.request_log()]
-    assert methods.count("POST") == 2 and methods.count("PATCH") == 1 and methods.count("DELETE") == 2
+    assert methods.count("POST") == 3 and methods.count("PATCH") == 1 and methods.count("DELETE") == 2
     # a write through the API invalidates the cached list
     assert "renamed" in http.get(base + "/switches/", timeout=30).text
     requests.Session().close()
