@@ -56,18 +56,21 @@ class Collection:
 
     def keys(self):
         """Keys in default list order (cached until the next write)."""
-        keys = self._keys
-        if keys is None:
-            if not self._lazy:
-                keys = list(self._map)
-            else:
-                count = self._lazy[0]
-                keys = [str(i) for i in range(1, count + 1) if self._overlay.get(str(i), 1) is not None]
-                keys += [k for k, v in self._overlay.items() if v is not None and not (k.isdigit() and
-                                                                                      1 <= int(k) <= count)]
-            if self.reverse:
-                keys.reverse()
-            self._keys = keys
+        cached = self._keys
+        version = self.version
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        if not self._lazy:
+            keys = list(self._map)
+        else:
+            count = self._lazy[0]
+            keys = [str(i) for i in range(1, count + 1) if self._overlay.get(str(i), 1) is not None]
+            keys += [k for k, v in self._overlay.items() if v is not None and not (k.isdigit() and
+                                                                                  1 <= int(k) <= count)]
+        if self.reverse:
+            keys.reverse()
+        if self.version == version:  # a concurrent write makes this result one-off, never cached
+            self._keys = (version, keys)
         return keys
 
     def values(self):
@@ -160,14 +163,16 @@ class Collection:
 
     # ---- serialisation caches ---------------------------------------------------------------------------------
     def fragment(self, record):
-        """JSON bytes of one record (self links still as the placeholder), cached per key until a write."""
+        """JSON bytes of one record (self links still as the placeholder), cached per key. A cache entry
+        remembers the record object it was made from, so a reader racing a write never serves stale bytes."""
         frags = self.fragments
         key = str(record.get("id"))
-        data = frags.get(key)
-        if data is None:
-            data = dumpb(record)
-            if not self._lazy:
-                frags[key] = data
+        hit = frags.get(key)
+        if hit is not None and hit[0] is record:
+            return hit[1]
+        data = dumpb(record)
+        if not self._lazy:
+            frags[key] = (record, data)
         return data
 
     def list_body(self):

@@ -116,3 +116,31 @@ def test_ipv6_listener(sim_factory):
         pytest.skip("IPv6 loopback not available")
     assert sim.base_url.startswith("https://[::1]:")
     assert session(sim).get(sim.base_url + "/api/v7/vms/", timeout=30).status_code == 200
+
+
+def test_reads_racing_writes_end_consistent(vms_sim):
+    stop = threading.Event()
+    errors = []
+
+    def reader():
+        http = session(vms_sim)
+        while not stop.is_set():
+            for path in ("/api/v7/switches/", "/api/v7/switches/1/", "/api/v7/views/?page_size=20"):
+                if http.get(vms_sim.base_url + path, timeout=30).status_code != 200:
+                    errors.append(path)
+    threads = [threading.Thread(target=reader) for _ in range(8)]
+    for t in threads:
+        t.start()
+    writer = session(vms_sim)
+    for n in range(60):
+        writer.patch(vms_sim.base_url + "/api/v7/switches/1/", json={"name": "sw-%d" % n}, timeout=30)
+        vms_sim.mutate({"views": [{"match": {"id": 1}, "set": {"name": "v-%d" % n}}]})
+    stop.set()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    http = session(vms_sim)
+    assert http.get(vms_sim.base_url + "/api/v7/switches/1/", timeout=30).json()["name"] == "sw-59"
+    assert http.get(vms_sim.base_url + "/api/v7/switches/", timeout=30).json()[0]["name"] == "sw-59"
+    assert http.get(vms_sim.base_url + "/api/v7/views/", params={"page_size": 20},
+                    timeout=30).json()["results"][0]["name"] == "v-59"
