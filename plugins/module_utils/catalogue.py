@@ -12,8 +12,7 @@ entry names a resource of the compatibility matrix (``compat.MATRIX``) and says:
 ``normaliser``  the name of a function in ``normalise.NORMALISERS`` applied to every record
 ``cost``        ``cheap`` (one small request), ``paged`` (a list read in pages) or ``heavy`` (a list that grows
                 with the cluster: thousands to hundreds of thousands of records).  Heavy reads are started first.
-``window``      only for ``events``: the default look-back in days, anchored on the cluster's clock (see
-                :data:`EVENTS_WINDOW_DAYS`)
+``newest``      only for ``events``: read the newest N records only (see :data:`EVENTS_MAX`)
 ``params``      fixed query parameters (on top of the matrix's own)
 
 A resource may appear in several subsets (``clusters`` in ``min`` and ``cluster``); the collector reads it once
@@ -31,9 +30,11 @@ import collections
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.compat import MATRIX
 
-#: Default look-back of ``events``: the 7 days before the newest event the cluster holds (its clock, not ours:
-#: the anchor is the ``timestamp`` of the newest event, so the same cluster state gives the same window).
-EVENTS_WINDOW_DAYS = 7
+#: How many events ``monitoring`` reads by default: the newest 10,000 (by id; the list is newest first, NOTES 8).
+#: A count, not a time window: it needs no clock (ours or the cluster's), reads exactly ceil(N / page size)
+#: pages in parallel, and the same cluster state gives the same events.  ``events_max=0`` reads them all; a
+#: ``timestamp__gte`` filter gives a time window instead.
+EVENTS_MAX = 10000
 
 COSTS = ("cheap", "paged", "heavy")
 
@@ -41,9 +42,9 @@ COSTS = ("cheap", "paged", "heavy")
 class Entry:
     """One resource of one subset (see the module docstring)."""
 
-    __slots__ = ("subset", "name", "keep", "normaliser", "cost", "window", "params", "description")
+    __slots__ = ("subset", "name", "keep", "normaliser", "cost", "newest", "params", "description")
 
-    def __init__(self, subset, name, keep=None, normaliser="default", cost="paged", window=None, params=None,
+    def __init__(self, subset, name, keep=None, normaliser="default", cost="paged", newest=None, params=None,
                  description=""):
         if name not in MATRIX:
             raise ValueError("catalogue entry %s.%s is not in the compatibility matrix" % (subset, name))
@@ -54,7 +55,7 @@ class Entry:
         self.keep = tuple(keep) if keep else None
         self.normaliser = normaliser
         self.cost = cost
-        self.window = window
+        self.newest = newest
         self.params = dict(params or {})
         self.description = description
 
@@ -180,10 +181,10 @@ _SUBSETS = (
       _e("replicationtargets"),
       _e("replicationstreams"),
       _e("globalsnapstreams"))),
-    ("monitoring", "Alarms, recent events (a window before the newest event), event routing (syslog, SMTP), "
+    ("monitoring", "Alarms, the most recent events (the newest 10,000 by default), event routing (syslog, SMTP), "
                    "call-home, support bundles and monitors.",
      (_e("alarms"),
-      _e("events", cost="heavy", window=EVENTS_WINDOW_DAYS),
+      _e("events", cost="heavy", newest=EVENTS_MAX),
       _e("eventdefinitionconfigs", cost="cheap"),
       _e("callhomeconfigs", cost="cheap"),
       _e("supportbundles"),
@@ -264,6 +265,6 @@ def describe():
             ("description", subset.description),
             ("resources", collections.OrderedDict(
                 (e.name, {"cost": e.cost, "keep": list(e.keep) if e.keep else "all", "normaliser": e.normaliser,
-                          "path": e.resource.paths[-1][1], "window_days": e.window})
+                          "path": e.resource.paths[-1][1], "newest": e.newest})
                 for e in subset.entries)))))
         for name, subset in SUBSETS.items())

@@ -21,9 +21,11 @@ Failures: a resource the cluster does not serve is ``unavailable`` (with the rea
 resource is ``error`` (in ``meta.errors`` and a warning) unless ``fail_on_error``.  Errors after which nothing
 can be read (authentication, circuit open, deadline) stop the collection (:func:`session.is_fatal`).
 
-``events`` is read over a window: the ``events_window_days`` before the newest event (one request with
-``page_size=1`` reads it: the list is newest first), sent as ``timestamp__gte``.  0 reads every event; a
-``timestamp`` filter given by the user replaces the window.
+``events`` is read as its newest ``events_max`` records (by id): the first page says how many there are and in
+which order the cluster lists them (newest first on VMS; oldest first is handled too), then exactly the pages
+that hold the newest N are read in parallel.  0 reads every event; filters (``timestamp__gte`` for a time
+window) apply first.  ``meta.resources`` says how many the cluster holds (``total``) and whether the list was
+cut (``truncated``).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -31,7 +33,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import collections
-import datetime
 import hashlib
 import json
 import os
@@ -45,7 +46,7 @@ from ansible_collections.vastops.asbuilt.plugins.module_utils.errors import (
 from ansible_collections.vastops.asbuilt.plugins.module_utils.normalise import (
     canonical_json, normalise_record, project, sort_key,
 )
-from ansible_collections.vastops.asbuilt.plugins.module_utils.paging import split_page
+from ansible_collections.vastops.asbuilt.plugins.module_utils.paging import DEFAULT_PAGE_SIZE, split_page, split_url
 from ansible_collections.vastops.asbuilt.plugins.module_utils.session import is_fatal
 from ansible_collections.vastops.asbuilt.plugins.module_utils import snapshot as snap
 
@@ -130,7 +131,8 @@ class Read:
         self.params = params
         self.entries = []
         self.outputs = {}   # entry key -> output fields (None = all)
-        self.window = None
+        self.newest = None  # read only the newest N records
+        self.total = None   # how many the cluster holds (newest-N reads)
 
     @property
     def resource(self):
@@ -159,18 +161,8 @@ class Read:
         return sorted(wanted)
 
 
-def _parse_time(text):
-    """A datetime (UTC, naive) from the API's ISO timestamps ("2026-11-01T11:51:20.999708Z"), or None."""
-    if not isinstance(text, str) or len(text) < 19:
-        return None
-    try:
-        return datetime.datetime.strptime(text[:19].replace(" ", "T"), "%Y-%m-%dT%H:%M:%S")
-    except ValueError:
-        return None
-
-
 def _utc_now():
-    return datetime.datetime.utcfromtimestamp(time.time()).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
 # -- sinks -----------------------------------------------------------------------------------------------------
@@ -216,6 +208,8 @@ class _MemoryWriter:
 class MemorySink:
     """Holds records in memory (bounded by a budget) for the module's result."""
 
+    sorts_keys = True   # records are returned as they are: their keys must be sorted already
+
     def __init__(self, max_memory_mb):
         self.budget = _MemoryBudget(max_memory_mb)
         self.writers = {}
@@ -240,6 +234,8 @@ class MemorySink:
 
 class FileSink:
     """Streams each resource into a part file of a :class:`snapshot.PartStore`."""
+
+    sorts_keys = False  # canonical_json sorts keys while it serialises
 
     def __init__(self, store):
         self.store = store
@@ -269,7 +265,7 @@ class Collector:
     """See the module docstring."""
 
     def __init__(self, session, gather_subset=None, fields=None, filters=None, page_size=None,
-                 events_window_days=catalogue.EVENTS_WINDOW_DAYS, max_memory_mb=DEFAULT_MAX_MEMORY_MB,
+                 events_max=catalogue.EVENTS_MAX, max_memory_mb=DEFAULT_MAX_MEMORY_MB,
                  fail_on_error=False):
         self.session = session
         self.requested = list(gather_subset) if gather_subset is not None else ["min"]
@@ -279,12 +275,12 @@ class Collector:
             raise catalogue.SubsetError("max_records must be between 1 and %d (it is the page size, not a cap), "
                                         "got %r" % (MAX_PAGE_SIZE, page_size))
         self.page_size = int(page_size) if page_size else None
-        if events_window_days is None:
-            events_window_days = catalogue.EVENTS_WINDOW_DAYS
-        if int(events_window_days) < 0:
-            raise catalogue.SubsetError("events_window_days must be 0 (every event) or a number of days, got %r"
-                                        % events_window_days)
-        self.events_window_days = int(events_window_days)
+        if events_max is None:
+            events_max = catalogue.EVENTS_MAX
+        if int(events_max) < 0:
+            raise catalogue.SubsetError("events_max must be 0 (every event) or how many of the newest events to "
+                                        "read, got %r" % events_max)
+        self.events_max = int(events_max)
         self.max_memory_mb = max_memory_mb
         self.fail_on_error = bool(fail_on_error)
         self.fields = self._parse_fields(fields)
@@ -292,7 +288,6 @@ class Collector:
         self.reads = self._plan()
         self.warnings = []
         self.results = collections.OrderedDict()   # entry key -> result dict
-        self.events_since = None
         self.resumed = []
         self.started = None
 
@@ -340,47 +335,68 @@ class Collector:
         for entry in self.entries:
             params = dict(entry.params)
             params.update(self.filters.get(entry.key, {}))
-            window = None
-            if entry.window is not None and self.events_window_days and \
-                    not any(k == "timestamp" or k.startswith("timestamp__") for k in params):
-                window = self.events_window_days
-            read_key = (entry.name, tuple(sorted(params.items())), window)
+            newest = self.events_max if entry.newest is not None and self.events_max else None
+            read_key = (entry.name, tuple(sorted(params.items())), newest)
             read = reads.get(read_key)
             if read is None:
                 read = reads[read_key] = Read(entry.name, params)
-                read.window = window
+                read.newest = newest
             read.entries.append(entry)
             read.outputs[entry.key] = self.fields.get(entry.key, entry.keep)
         return sorted(reads.values(), key=lambda r: _COST_ORDER[r.cost])
 
     def request_digest(self):
-        """A digest of what is asked (subsets, fields, filters, window): part of the resume identity."""
+        """A digest of what is asked (subsets, fields, filters, events_max): part of the resume identity."""
         data = {"subsets": self.subsets, "fields": dict((k, list(v)) for k, v in self.fields.items()),
-                "filters": self.filters, "events_window_days": self.events_window_days}
+                "filters": self.filters, "events_max": self.events_max}
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()
 
     # -- reading -----------------------------------------------------------------------------------------------
-    def _events_since(self, read):
-        """``timestamp__gte`` for the events window, from the newest event (the cluster's clock)."""
+    def _read_newest(self, read, params, api_fields):
+        """The newest ``read.newest`` records of a paged list (see the module docstring); sets ``read.total``."""
         session = self.session
+        limit = read.newest
+        path = session.resource_path(read.name)
+        query = dict(read.resource.params)
+        query.update(params)
+        if api_fields:
+            query["fields"] = ",".join(api_fields)
+        size = min(self.page_size or DEFAULT_PAGE_SIZE, limit)
         try:
-            body = session.get(session.resource_path(read.name), {"page_size": 1})
+            first = split_page(session.get(path, dict(query, page_size=size), cache=False))
         except NotFound as exc:
             raise ResourceUnavailable(read.name, "the cluster (VAST %s, API %s) answered 404 for %s: endpoint not "
                                                  "served" % (session.sw_version.raw if session.sw_version else "?",
-                                                             session.api_version, exc.url or read.name),
+                                                             session.api_version, exc.url or path),
                                       url=exc.url, status=404)
-        records = split_page(body).records
-        stamps = [_parse_time(r.get("timestamp")) for r in records if isinstance(r, dict)]
-        stamps = [s for s in stamps if s is not None]
-        if not records:
-            return None
-        if not stamps:
-            self.warnings.append("events: the newest event has no readable timestamp, so the %d-day window could "
-                                 "not be applied; every event was read." % read.window)
-            return None
-        since = max(stamps) - datetime.timedelta(days=read.window)
-        return since.strftime("%Y-%m-%dT%H:%M:%SZ")
+        records = list(first.records)
+        read.total = first.count if first.count is not None else len(records)
+        if first.next_url and first.records and read.total > len(records):
+            per_page = len(first.records)
+            pages = -(-read.total // per_page)
+            keys = [sort_key(r) for r in first.records if isinstance(r, dict)]
+            descending = len(keys) < 2 or keys[0] >= keys[-1]
+            if descending:
+                wanted = list(range(2, min(pages, -(-limit // per_page)) + 1))
+            else:
+                start = max(1, (read.total - limit) // per_page + 1)
+                wanted = [n for n in range(start, pages + 1) if n != 1]
+            next_path, next_params = split_url(first.next_url)
+
+            def fetch(number):
+                page_params = dict(next_params)
+                page_params["page"] = str(number)
+                return split_page(session.get(next_path, page_params, cache=False)).records
+
+            for page in session.pages.ordered_map(fetch, wanted, session.params.max_concurrency):
+                records.extend(page)
+                session.stats.incr("pages")
+        unique = {}
+        for record in records:
+            if isinstance(record, dict):
+                unique.setdefault(repr(record.get("id")) if record.get("id") is not None else repr(record), record)
+        ordered = sorted(unique.values(), key=sort_key)
+        return ordered[-limit:] if len(ordered) > limit else ordered
 
     def _execute(self, read, sink, done):
         """Read one resource stream into the sink; returns {entry key: result dict}."""
@@ -396,26 +412,29 @@ class Collector:
             if not available:
                 raise ResourceUnavailable(read.name, reason)
             params = dict(read.params)
-            if read.window:
-                since = self._events_since(read)
-                if since is not None:
-                    params["timestamp__gte"] = since
-                    self.events_since = since
             page_size = self.page_size if resource.pages else None
+            if read.newest and resource.kind == "list":
+                stream = self._read_newest(read, params, read.api_fields())
+            else:
+                stream = session.iter_resource(read.name, params=params or None, page_size=page_size,
+                                               fields=read.api_fields())
             for entry in entries:
                 writers[entry.key] = sink.open(entry)
             normalised = {}
-            for raw in session.iter_resource(read.name, params=params or None, page_size=page_size,
-                                             fields=read.api_fields()):
+            for raw in stream:
                 normalised.clear()
                 for entry in entries:
                     record = normalised.get(entry.normaliser)
                     if record is None:
-                        record = normalised[entry.normaliser] = normalise_record(resource, raw, entry.normaliser)
+                        record = normalised[entry.normaliser] = normalise_record(resource, raw, entry.normaliser,
+                                                                                 sort=sink.sorts_keys)
                     writers[entry.key].add(project(record, read.outputs[entry.key]))
             for entry in entries:
                 summary = writers.pop(entry.key).finish()
                 summary.update(status="ok", path=path, elapsed_s=round(time.time() - started, 3))
+                if read.newest:
+                    truncated = read.total is not None and read.total > summary["count"]
+                    summary.update(total=read.total, truncated=bool(truncated))
                 sink.completed(entry, summary)
                 results[entry.key] = summary
         except ResourceUnavailable as exc:
@@ -507,6 +526,9 @@ class Collector:
             if result["status"] == "ok":
                 item["count"] = result["count"]
                 item["sha256"] = result["sha256"]
+                if "total" in result:
+                    item["total"] = result["total"]
+                    item["truncated"] = result["truncated"]
                 counts[entry.subset][entry.name] = result["count"]
                 digests[entry.key] = result["sha256"]
                 if result.get("resumed"):
@@ -540,7 +562,7 @@ class Collector:
             ("vast_info_sha256", snap.combined_digest(digests)),
             ("options", {"fields": dict((k, list(v)) for k, v in sorted(self.fields.items())),
                          "filters": self.filters, "page_size": self.page_size,
-                         "events_window_days": self.events_window_days, "events_since": self.events_since}),
+                         "events_max": self.events_max}),
             ("resumed", sorted(self.resumed)),
             ("warnings", list(session.warnings) + list(self.warnings)),
             ("elapsed_s", round(time.time() - (self.started or time.time()), 3)),
@@ -621,6 +643,11 @@ def check_destination(dest):
     if not os.access(directory, os.W_OK | os.X_OK):
         raise CollectionError("dest: the directory %s is not writable by this user, so the snapshot cannot be "
                               "written there." % directory, hint="Choose another dest or fix the permissions.")
+    try:
+        os.unlink(snap.temp_path(directory, os.path.basename(dest)))   # a real probe (root, read-only mounts)
+    except (IOError, OSError) as exc:
+        raise CollectionError("dest: cannot create files in %s (%s), so the snapshot cannot be written there."
+                              % (directory, exc.strerror or exc), hint="Choose another dest or fix the permissions.")
     if os.path.isdir(dest):
         raise CollectionError("dest: %s is a directory; give a file path such as %s"
                               % (dest, os.path.join(dest, "snapshot.json.gz")))

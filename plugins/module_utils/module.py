@@ -11,7 +11,8 @@ check mode, and gives:
 * ``run(function)``: calls ``function(self)`` and turns every failure into ``fail_json`` with a clear ``msg`` -
   what failed, where, what to do (``VastError.to_fail_json``); never a traceback, never a secret (messages go
   through the scrubber; ``no_log`` options are masked by Ansible too);
-* ``exit(**result)``: ``changed=false`` always, plus the session's warnings as Ansible warnings.
+* ``exit(**result)``: ``changed=false`` (only ``vast_session`` revoking an API token reports a change), plus the
+  session's warnings as Ansible warnings.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -55,16 +56,17 @@ class VastModule:
             for message in self._session.warnings:
                 self.warn(message)
 
-    def fail(self, msg, **extra):
+    def fail(self, message, **extra):
         self._flush_warnings()
-        result = dict((k, scrub(v)) for k, v in extra.items() if v is not None)
+        result = dict((k, scrub(v)) for k, v in extra.items() if v is not None and k != "msg")
         if self._session is not None and self._session.opened:
             result.setdefault("session", self._session.summary())
-        self.module.fail_json(msg=scrub(msg), changed=False, **result)
+        self.module.fail_json(msg=scrub(message), changed=False, **result)
 
     def exit(self, **result):
+        """``changed`` is false unless the result says otherwise (only an API token revocation does)."""
         self._flush_warnings()
-        result["changed"] = False
+        result["changed"] = bool(result.get("changed", False))
         self.module.exit_json(**result)
 
     def run(self, function):
@@ -77,8 +79,7 @@ class VastModule:
             result = function(self)
         except VastError as exc:
             details = exc.to_fail_json()
-            msg = details.pop("msg")
-            self.fail(msg, **details)
+            self.fail(details.pop("msg"), **details)
         except SubsetError as exc:
             self.fail(str(exc), error="SubsetError", error_kind="option")
         except SnapshotError as exc:

@@ -6,11 +6,12 @@
 Every record goes through :func:`normalise_record`:
 
 1. top-level keys become canonical snake_case (``camelCase``/``dash-case`` -> ``camel_case``/``dash_case``; the
-   API is already snake_case, so this is a guard) and aliases are renamed (``sn`` -> ``serial_number``, see
-   ``compat.canonical_record``);
-2. secret fields are removed (``compat.redact_record``: passwords, keys, token secrets);
+   API is already snake_case, so this is a guard) and aliases are renamed (``sn`` -> ``serial_number``, the
+   same mapping as ``compat.canonical_record``: when both spellings are present the canonical one wins);
+2. secret fields are removed (the matrix's ``secret_fields``, as ``compat.redact_record`` does);
 3. volatile identifiers are dropped: ``url`` (the self link carries the host name and the API version the
-   collection happened to use, so the same cluster read through another address or API version would differ);
+   collection happened to use, so the same cluster read through another address or API version would differ),
+   at the top level and in nested objects (references to other objects carry their self link too);
 4. the resource's normaliser (``NORMALISERS[entry.normaliser]``) runs;
 5. keys are sorted, recursively, so the same state serialises to the same bytes.
 
@@ -27,11 +28,12 @@ __metaclass__ = type
 import json
 import re
 
-from ansible_collections.vastops.asbuilt.plugins.module_utils.compat import canonical_record, redact_record
 
 #: Fields dropped from every record (see the module docstring).
 VOLATILE_FIELDS = ("url",)
 
+_CONTAINERS = (dict, list)
+_DROP = object()
 _CAMEL_RE = re.compile(r"(?<=[a-z0-9])([A-Z])")
 _SNAKE_RE = re.compile(r"^[a-z0-9_]+$")
 
@@ -47,32 +49,83 @@ def snake_case(key):
     return text or key
 
 
-def sorted_keys(value):
-    """A copy of *value* with every dict's keys sorted (lists keep their order)."""
+def _is_link(key, value):
+    return key == "url" and isinstance(value, str) and "://" in value
+
+
+def _clean(value, sort):
+    """*value* without self links (``url`` keys holding a URL) at any depth, keys sorted when *sort*.
+
+    Copy on write: without *sort*, a value with nothing to remove is returned as it is (no allocation; the raw
+    record may be shared with the session's memo and is never modified).
+    """
     if isinstance(value, dict):
-        return dict((k, sorted_keys(value[k])) for k in sorted(value, key=str))
+        if sort:
+            return dict((k, _clean(value[k], sort) if isinstance(value[k], _CONTAINERS) else value[k])
+                        for k in sorted(value, key=str) if not _is_link(k, value[k]))
+        out = None
+        for key, item in value.items():
+            if _is_link(key, item):
+                new = _DROP
+            elif item.__class__ in _CONTAINERS:
+                new = _clean(item, False)
+                if new is item:
+                    continue
+            else:
+                continue
+            if out is None:
+                out = dict(value)
+            if new is _DROP:
+                del out[key]
+            else:
+                out[key] = new
+        return value if out is None else out
     if isinstance(value, list):
-        return [sorted_keys(v) for v in value]
+        out = None
+        for index, item in enumerate(value):
+            if item.__class__ in _CONTAINERS:
+                new = _clean(item, sort)
+                if new is not item:
+                    if out is None:
+                        out = list(value)
+                    out[index] = new
+        return value if out is None else out
+    return value
+
+
+def sorted_keys(value):
+    """A copy of *value* with every dict's keys sorted (lists keep their order; scalars are shared)."""
+    if isinstance(value, dict):
+        return dict((k, sorted_keys(value[k]) if isinstance(value[k], (dict, list)) else value[k])
+                    for k in sorted(value, key=str))
+    if isinstance(value, list):
+        return [sorted_keys(v) if isinstance(v, (dict, list)) else v for v in value]
     return value
 
 
 def _id_key(value):
+    """(rank, number, text): numbers (and numeric strings) by value, then other strings, booleans, none."""
     if value is None:
-        return (2, 0, "")
+        return (3, 0, "")
     if isinstance(value, bool):
-        return (1, 0, str(value))
+        return (2, 0, str(value))
     if isinstance(value, (int, float)):
         return (0, value, "")
     text = str(value)
-    try:
-        return (0, float(text), "") if text.strip() and text.strip().lstrip("-").replace(".", "", 1).isdigit() \
-            else (1, 0, text)
-    except ValueError:
-        return (1, 0, text)
+    stripped = text.strip()
+    if stripped and stripped.lstrip("-").replace(".", "", 1).isdigit():
+        try:
+            return (0, float(stripped), text)
+        except ValueError:
+            pass
+    return (1, 0, text)
 
 
 def sort_key(record):
-    """Order of records: by ``id`` (numbers first, numerically; then strings; then none), then ``name``."""
+    """Order of records: by ``id`` (numbers first, numerically; then strings; then none), then ``name``.
+
+    Records with the same id and name keep the order they came in (sorts are stable).
+    """
     if not isinstance(record, dict):
         return ((3, 0, ""), "", canonical_json(record))
     name = record.get("name")
@@ -80,9 +133,12 @@ def sort_key(record):
             "" if record.get("id") is not None or name is not None else canonical_json(record))
 
 
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
 def canonical_json(record):
     """The one serialisation used for files, sizes and checksums: sorted keys, compact, UTF-8 kept."""
-    return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return _ENCODER.encode(record)
 
 
 # -- per-resource normalisers ------------------------------------------------------------------------------------
@@ -109,22 +165,71 @@ NORMALISERS = {
 }
 
 
-def normalise_record(resource, record, normaliser="default"):
-    """The normalised copy of one raw record of *resource* (a compat.Resource); see the module docstring."""
+_KEYMAPS = {}
+
+
+def _keymap(resource):
+    """Per resource: raw key -> (output key, is_alias) or None (dropped), filled as keys are met."""
+    keymap = _KEYMAPS.get(resource.name)
+    if keymap is None or keymap[0] is not resource:
+        keymap = _KEYMAPS[resource.name] = (resource, {}, frozenset(resource.secret_fields))
+    return keymap
+
+
+def _translate(resource, keymap, key):
+    entry = keymap[1].get(key)
+    if entry is None:
+        name = snake_case(key)
+        canonical = resource.aliases.get(name)
+        if canonical is not None:
+            name = canonical
+        if name in keymap[2] or key in keymap[2] or name in VOLATILE_FIELDS:
+            entry = False
+        else:
+            entry = (name, name != key)
+        keymap[1][key] = entry
+    return entry
+
+
+def normalise_record(resource, record, normaliser="default", sort=True):
+    """The normalised copy of one raw record of *resource* (a compat.Resource); see the module docstring.
+
+    One pass over the keys with a per-resource translation cache (this runs for every record of a cluster:
+    hundreds of thousands).  With ``sort=False`` keys keep the cluster's order (for writers that sort while
+    serialising, see :func:`canonical_json`).
+    """
     if not isinstance(record, dict):
         record = {"value": record}
+    keymap = _keymap(resource)
+    translations = keymap[1]
     out = {}
+    renamed = None
     for key, value in record.items():
-        name = snake_case(key)
-        if name in out and name != key:
-            continue  # the canonical spelling, when also present, wins
+        entry = translations.get(key)
+        if entry is None:
+            entry = _translate(resource, keymap, key)
+        if entry is False:
+            continue
+        name, changed = entry
+        if changed:
+            # an alias or another spelling: the canonical spelling, when also present, wins
+            if renamed is None:
+                renamed = []
+            renamed.append((name, value))
+            continue
+        if value.__class__ in _CONTAINERS:
+            value = _clean(value, False)
         out[name] = value
-    out = canonical_record(resource, out)
-    out = redact_record(resource, out)
-    for field in VOLATILE_FIELDS:
-        out.pop(field, None)
-    out = NORMALISERS.get(normaliser, _default)(out)
-    return sorted_keys(out)
+    if renamed:
+        for name, value in renamed:
+            if name not in out:
+                out[name] = _clean(value, False) if value.__class__ in _CONTAINERS else value
+    function = NORMALISERS.get(normaliser, _default)
+    if function is not _default:
+        out = function(out)
+    if sort:
+        return sorted_keys(out)
+    return out
 
 
 def project(record, fields):

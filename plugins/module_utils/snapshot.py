@@ -47,6 +47,7 @@ COLLECTION_VERSION = "0.1.0"
 PARTS_FORMAT = 1
 COMPRESSLEVEL = 6
 _CHUNK = 1024 * 1024
+_WRITE_BATCH = 256 * 1024
 _TEMP_RE = re.compile(r"^\.(?P<base>.+)\.(?P<pid>\d+)\.[A-Za-z0-9_]+\.tmp$")
 
 
@@ -157,6 +158,8 @@ class PartWriter:
         self._gz = gzip.GzipFile(filename="", mode="wb", fileobj=self._raw, mtime=0, compresslevel=COMPRESSLEVEL)
         self._sha = hashlib.sha256()
         self._last = None
+        self._buffer = []
+        self._buffered = 0
         self.sorted = True
         self.count = 0
         self.data_bytes = 0
@@ -167,14 +170,27 @@ class PartWriter:
         if self._last is not None and key < self._last:
             self.sorted = False
         self._last = key
-        self._gz.write((b",\n" if self.count else b"\n") + line)
+        self._buffer.append(b",\n" if self.count else b"\n")
+        self._buffer.append(line)
+        self._buffered += len(line) + 2
         if self.sorted:
-            self._sha.update(line + b"\n")
+            self._sha.update(line)
+            self._sha.update(b"\n")
         self.count += 1
         self.data_bytes += len(line) + 2
+        if self._buffered >= _WRITE_BATCH:
+            self._flush()
+
+    def _flush(self):
+        # one large write: zlib and crc32 release the GIL for it, so parts compress in parallel
+        if self._buffer:
+            self._gz.write(b"".join(self._buffer))
+            self._buffer = []
+            self._buffered = 0
 
     def _close(self):
         if self._gz is not None:
+            self._flush()
             self._gz.close()
             self._gz = None
         if self._raw is not None:

@@ -27,7 +27,7 @@ description:
     reason, in C(meta); a resource that fails is reported in C(meta.errors) and as a warning, and the rest is still
     collected, unless O(fail_on_error=true).
 author:
-  - vastops.asbuilt contributors
+  - vastops.asbuilt contributors (@vastops)
 options:
   gather_subset:
     description:
@@ -45,7 +45,7 @@ options:
         realms, apitokens, vms (its security settings), pwd_settings."
       - "V(protection): protectionpolicies, snapshotpolicies, protectedpaths, snapshots,
         nativereplicationremotetargets, replicationtargets, replicationstreams, globalsnapstreams."
-      - "V(monitoring): alarms, events (recent: see O(events_window_days)), eventdefinitionconfigs, callhomeconfigs,
+      - "V(monitoring): alarms, events (the newest: see O(events_max)), eventdefinitionconfigs, callhomeconfigs,
         supportbundles, monitors."
     type: list
     elements: str
@@ -64,7 +64,8 @@ options:
         that has it) or C(subset.resource); values are dictionaries of filters in the API's Django-filter syntax,
         for example C({tenant_id: 1}), C({name__startswith: prod}) or C({severity__in: [MAJOR, CRITICAL]}) (lists
         are sent comma-separated)."
-      - A C(timestamp) filter on C(events) replaces the O(events_window_days) window.
+      - For a time window of events, filter them, for example C(events) with C(timestamp__gte) set to an ISO date;
+        O(events_max) still applies.
     type: dict
   max_records:
     description:
@@ -72,13 +73,14 @@ options:
       - Smaller pages mean more, smaller requests; larger pages fewer requests and more memory per page.
     type: int
     default: 1000
-  events_window_days:
+  events_max:
     description:
-      - How many days of events V(monitoring) reads, counted back from the newest event the cluster holds (the
-        cluster's clock, so the same state gives the same window). V(0) reads every event.
-      - The window start is returned in C(meta.options.events_since).
+      - How many events V(monitoring) reads - the newest ones (by id), in as many pages as they need, read in
+        parallel. V(0) reads every event (hundreds of thousands on a busy cluster).
+      - A count rather than a time span needs no clock, and the same cluster state gives the same events.
+        C(meta.resources["monitoring.events"]) gives the cluster's C(total) and whether the list was C(truncated).
     type: int
-    default: 7
+    default: 10000
   dest:
     description:
       - Stream the result into this gzip JSON snapshot file (schema 1, see the collection's docs) instead of
@@ -95,7 +97,7 @@ options:
         run again and reads only what is missing. The directory is removed once the snapshot is written without
         errors.
       - Parts are reused only when they belong to the same cluster (guid), software version, API version and
-        request (subsets, fields, filters, events window); otherwise they are discarded with a warning.
+        request (subsets, fields, filters, O(events_max)); otherwise they are discarded with a warning.
     type: bool
     default: false
   max_memory_mb:
@@ -161,7 +163,7 @@ EXAMPLES = r"""
     resume: true
   register: snap
 
-- name: Read the views of one tenant and the major and critical events of the last day
+- name: Read the views of one tenant and the newest 500 major and critical events
   vastops.asbuilt.vast_info:
     host: "{{ vast_host }}"
     username: "{{ vast_username }}"
@@ -170,7 +172,7 @@ EXAMPLES = r"""
     filters:
       views: {tenant_id: 1}
       events: {severity__in: [Major, Critical]}
-    events_window_days: 1
+    events_max: 500
     fail_on_error: true
 """
 
@@ -484,8 +486,8 @@ vast_info:
           type: list
           elements: dict
     monitoring:
-      description: "Alarms, recent events (a window before the newest event), event routing (syslog, SMTP), call-
-        home, support bundles and monitors."
+      description: "Alarms, the most recent events (the newest 10,000 by default), event routing (syslog, SMTP),
+        call-home, support bundles and monitors."
       type: dict
       returned: when selected by O(gather_subset)
       contains:
@@ -494,7 +496,7 @@ vast_info:
           type: list
           elements: dict
         events:
-          description: "Events of the O(events_window_days) before the newest event."
+          description: "The newest O(events_max) events, sorted by id."
           type: list
           elements: dict
         eventdefinitionconfigs:
@@ -565,6 +567,8 @@ meta:
       description:
         - One entry per requested C(subset.resource) with C(status) (C(ok), C(unavailable) or C(error)), C(path),
           C(cost) (cheap, paged, heavy), and C(count) and C(sha256) (of its records) when ok, or C(reason).
+        - For C(monitoring.events) also C(total) (how many the cluster holds) and C(truncated) (O(events_max) cut
+          the list).
       type: dict
       sample: {"cluster.health": {"status": "unavailable", "reason": "needs VAST 5.4 or later", "path": "health/",
                "cost": "cheap"}, "hardware.cnodes": {"status": "ok", "count": 8, "path": "cnodes/", "cost": "paged",
@@ -589,10 +593,9 @@ meta:
       type: str
       sample: 9b0e52a1c3d4...
     options:
-      description: The effective O(fields), O(filters), page size, events window and its start (C(events_since)).
+      description: The effective O(fields), O(filters), page size and O(events_max).
       type: dict
-      sample: {"events_since": "2026-10-25T11:51:20Z", "events_window_days": 7, "fields": {}, "filters": {},
-               "page_size": null}
+      sample: {"events_max": 10000, "fields": {}, "filters": {}, "page_size": 1000}
     resumed:
       description: The C(subset.resource) keys taken from the parts of an earlier interrupted run (O(resume)).
       type: list
@@ -641,7 +644,7 @@ parts:
   sample: /var/tmp/vast/snapshot.json.gz.parts
 """
 
-from ansible_collections.vastops.asbuilt.plugins.module_utils.catalogue import EVENTS_WINDOW_DAYS
+from ansible_collections.vastops.asbuilt.plugins.module_utils.catalogue import EVENTS_MAX
 from ansible_collections.vastops.asbuilt.plugins.module_utils.collector import (
     DEFAULT_MAX_MEMORY_MB, Collector, check_destination,
 )
@@ -652,7 +655,7 @@ ARGUMENT_SPEC = dict(
     fields=dict(type="dict"),
     filters=dict(type="dict"),
     max_records=dict(type="int", default=1000),
-    events_window_days=dict(type="int", default=EVENTS_WINDOW_DAYS),
+    events_max=dict(type="int", default=EVENTS_MAX),
     dest=dict(type="path"),
     resume=dict(type="bool", default=False),
     max_memory_mb=dict(type="int", default=DEFAULT_MAX_MEMORY_MB),
@@ -673,7 +676,7 @@ def collect(vast):
     # The options are checked before connecting, so a mistake costs no request.
     collector = Collector(session, gather_subset=params["gather_subset"], fields=params["fields"],
                           filters=params["filters"], page_size=params["max_records"],
-                          events_window_days=params["events_window_days"], max_memory_mb=params["max_memory_mb"],
+                          events_max=params["events_max"], max_memory_mb=params["max_memory_mb"],
                           fail_on_error=params["fail_on_error"])
     session.open()
     if params["dest"]:
