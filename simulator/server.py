@@ -251,8 +251,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self._finish(request, resp, t0, admin=True)
             return
         if sim.outage_active():
-            self._abort()
             sim.record(request, 0, 0, "none", None, t0, "outage")
+            self._abort()
             return
         limit, adm_fault = sim.faults.admission_limit(method, rt.rel or path)
         limit = limit or sim.config.max_concurrent
@@ -273,13 +273,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if pre is not None:
                 label = pre.type + ":" + pre.id
                 if pre.type == "reset":
-                    self._abort()
                     sim.record(request, 0, 0, "none", None, t0, label)
+                    self._abort()
                     return
                 if pre.type == "outage":
+                    sim.record(request, 0, 0, "none", None, t0, label)
                     sim.start_outage(float(pre.spec.get("seconds", 5)), pre.spec.get("mode", "reset"))
                     self._abort()
-                    sim.record(request, 0, 0, "none", None, t0, label)
                     return
                 if pre.type == "revoke_tokens":
                     sim.auth.expire_or_revoke("revoke", pre.spec.get("kind", "all"))
@@ -309,13 +309,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     resp.body = resp.body[: max(1, len(resp.body) // 2)] + b'\x00{"'
                     resp.content_type = "application/json"
                 elif post.type == "drop":
-                    self._send_partial(resp, int(post.spec.get("bytes", len(resp.body) // 2)))
                     sim.record(request, resp.status, len(resp.body), resp.auth, resp.user, t0, resp.fault)
+                    self._send_partial(resp, int(post.spec.get("bytes", len(resp.body) // 2)))
                     return
                 elif post.type == "slow_body":
+                    sim.record(request, resp.status, len(resp.body), resp.auth, resp.user, t0, resp.fault)
                     self._send_slow(resp, int(post.spec.get("chunk_bytes", 512)),
                                     float(post.spec.get("interval_ms", 100)) / 1000.0)
-                    sim.record(request, resp.status, len(resp.body), resp.auth, resp.user, t0, resp.fault)
                     return
             self._finish(request, resp, t0)
         finally:
@@ -329,14 +329,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return json_response(500, {"detail": "A server error occurred."})
 
     def _finish(self, request, resp, t0, admin=False):
+        """Log, then send: once a client holds the answer, its log entry is there (no race for tests).
+        A streamed body is logged after it went out (its size is known only then)."""
         sim = self.server.sim
-        size = len(resp.body) if isinstance(resp.body, bytes) else 0
+        logged = not admin or sim.config.log_admin
+        streamed = not isinstance(resp.body, bytes)
+        if logged and not streamed:
+            sim.record(request, resp.status, len(resp.body), resp.auth, resp.user, t0, resp.fault, admin=admin)
+        size = 0
         try:
             size = self._send_raw(resp.status, resp.body, resp.content_type, resp.headers,
                                   head_only=request.method == "HEAD")
         except (OSError, ssl.SSLError):
             self.close_connection = True
-        if not admin or sim.config.log_admin:
+        if logged and streamed:
             sim.record(request, resp.status, size, resp.auth, resp.user, t0, resp.fault, admin=admin)
 
     def _send_partial(self, resp, nbytes):
