@@ -1,0 +1,45 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2025, vastops.asbuilt contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Filters the as-built roles use to decide what to collect (documented in asbuilt_subsets.yml)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.vastops.asbuilt.plugins.module_utils.catalogue import SUBSETS
+from ansible_collections.vastops.asbuilt.plugins.module_utils.health import RuleConfigError, resources_needed
+from ansible_collections.vastops.asbuilt.plugins.module_utils.report_sections import (
+    SectionConfigError, resources_for_sections,
+)
+
+
+def subset_of(resource):
+    """The first subset (catalogue order, ``min`` last) that reads *resource* with every field."""
+    for name, subset in SUBSETS.items():
+        if name != "min" and resource in subset.resources:
+            return name
+    return "min" if resource in SUBSETS["min"].resources else None
+
+
+def asbuilt_subsets(sections, report=True, healthcheck=True, disabled_rules=None, extra=None):
+    """The vast_info gather_subset list for a report with these section levels and the enabled health rules."""
+    try:
+        needed = set(resources_for_sections(sections or {})) if report else set()
+        if healthcheck:
+            needed.update(resources_needed(disabled_rules or []))
+    except (SectionConfigError, RuleConfigError) as exc:
+        raise AnsibleFilterError(str(exc))
+    chosen = set(subset_of(r) for r in needed) - set([None])
+    for name in extra or []:
+        if str(name) not in SUBSETS:
+            raise AnsibleFilterError("unknown subset %r; valid: %s" % (name, ", ".join(SUBSETS)))
+        chosen.add(str(name))
+    return [name for name in SUBSETS if name in chosen] or ["min"]
+
+
+class FilterModule(object):
+    def filters(self):
+        return {"asbuilt_subsets": asbuilt_subsets}

@@ -1,0 +1,171 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2025, vastops.asbuilt contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Compare two snapshots of one cluster: what was added, removed and changed, per resource.
+
+Records are matched by a stable identity (``guid``, else ``name``, else ``id``; see :data:`IDENTITY`), never
+by position. Values that always move (capacity used, uptime, counters, timestamps) are ignored: see
+:data:`VOLATILE_FIELDS` and :data:`VOLATILE_RESOURCES`, which the drift role documents and lets users extend.
+Nested objects are compared field by field (``tenant.name``); lists are compared as a whole.
+
+``compare(before, after, ignore_fields=..., ignore_resources=...)`` returns the drift document::
+
+    {"schema_version": 1, "kind": "vastops.asbuilt.drift", "cluster": {...},
+     "before": {"path", "collected_at"}, "after": {...},
+     "summary": {"added": 1, "removed": 0, "changed": 2, "resources": 2, "drift": true},
+     "resources": {"views": {"added": [{"key", "label"}], "removed": [], "changed": [{"key", "label",
+                   "fields": [{"field", "before", "after"}]}]}},
+     "not_compared": {"events": "ignored (volatile)", "snapshots": "collected only in the after snapshot"},
+     "ignored": {"fields": [...], "resources": [...]}}
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import fnmatch
+import json
+
+DRIFT_KIND = "vastops.asbuilt.drift"
+
+#: Fields whose value moves on its own. Patterns (fnmatch) match a field path (``sync_time``, ``tenant.name``)
+#: or ``resource.field`` (``vips.cnode``).
+VOLATILE_FIELDS = (
+    "uptime", "online_start_time", "*_time", "timestamp", "sync", "sync_state", "*heart_beat*", "last_login",
+    "last_used", "last_updated", "last_operation_state", "last_ma_pwd_renewal_status*", "last_uploading_*",
+    "last_user_quotas_update",
+    "*space*", "*_in_use*", "free_*", "*used*", "*percent*", "*_tb", "drr", "drr_text", "*_drr_*",
+    "iops", "*_iops", "bw", "*_bw", "bw_*", "*_bw_*", "latency", "*latency*", "*_mb", "md_*",
+    "*progress*", "eta", "eta_sec", "fans.speed", "led_status", "failed_logins", "num_*", "count_views",
+    "logical_capacity", "physical_capacity", "aggr_phys_estimation", "unique_phys_estimation", "logical_size",
+    "physical_size", "inode_count", "bmc_state_reason", "leader_cnode", "mgmt_cnode", "mgmt_inner_vip_cnode",
+    "vips.cnode", "vips.hostname", "vippools.active_cnode_ids", "vippools.active_interfaces",
+    "quotas.state", "quotas.pretty_state", "quotas.time_to_block", "quotas.pretty_grace_period_expiration",
+    "userquotas.state", "total_*", "*_capacity_bytes", "available_capacity",
+    "*rebuild*", "raid_rebuild_progress", "space_left", "estimated_*", "schedule_miss",
+)
+#: Resources that are activity, not configuration.
+VOLATILE_RESOURCES = ("events", "alarms", "snapshots", "capacity", "supportbundles", "health")
+#: Identity fields per resource, in order of preference (default: guid, name, id).
+IDENTITY = {"apitokens": ("id",), "network_settings": (), "capacity": (), "health": (), "pwd_settings": (),
+            "quotas": ("guid", "path", "id"), "views": ("guid", "path", "id")}
+DEFAULT_IDENTITY = ("guid", "name", "id")
+LABEL_FIELDS = ("name", "path", "title", "username", "ip", "id")
+
+
+def _identity(resource, record, index, single):
+    for field in IDENTITY.get(resource, DEFAULT_IDENTITY):
+        value = record.get(field)
+        if value not in (None, ""):
+            return "%s=%s" % (field, value)
+    return "(the %s object)" % resource if single else "#%d" % index
+
+
+def _label(record, key):
+    for field in LABEL_FIELDS:
+        if record.get(field) not in (None, ""):
+            return str(record[field])
+    return key
+
+
+def flatten(record, prefix=""):
+    out = {}
+    for key, value in record.items():
+        path = prefix + str(key)
+        if isinstance(value, dict) and value:
+            out.update(flatten(value, path + "."))
+        else:
+            out[path] = value
+    return out
+
+
+class Ignore:
+    """Matches field paths against the ignore patterns (``field`` or ``resource.field``, fnmatch)."""
+
+    def __init__(self, patterns):
+        self.patterns = tuple(str(p) for p in patterns)
+        self._cache = {}
+
+    def __call__(self, resource, path):
+        key = (resource, path)
+        if key not in self._cache:
+            last = path.rsplit(".", 1)[-1]
+            full = "%s.%s" % (resource, path)
+            self._cache[key] = any(fnmatch.fnmatchcase(path, p) or fnmatch.fnmatchcase(last, p) or
+                                   fnmatch.fnmatchcase(full, p) for p in self.patterns)
+        return self._cache[key]
+
+
+def _canon(value):
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def _index(resource, records):
+    single = len(records) == 1
+    out = {}
+    for i, rec in enumerate(records):
+        key = _identity(resource, rec, i, single)
+        while key in out:                      # duplicate identities: keep both, in order
+            key += "'"
+        out[key] = rec
+    return out
+
+
+def compare_resource(resource, before, after, ignore):
+    old, new = _index(resource, before), _index(resource, after)
+    result = {"added": [], "removed": [], "changed": []}
+    for key in sorted(set(new) - set(old)):
+        result["added"].append({"key": key, "label": _label(new[key], key)})
+    for key in sorted(set(old) - set(new)):
+        result["removed"].append({"key": key, "label": _label(old[key], key)})
+    for key in sorted(set(old) & set(new)):
+        a, b = flatten(old[key]), flatten(new[key])
+        fields = []
+        for path in sorted(set(a) | set(b)):
+            if ignore(resource, path):
+                continue
+            if _canon(a.get(path)) != _canon(b.get(path)):
+                fields.append({"field": path, "before": a.get(path), "after": b.get(path)})
+        if fields:
+            result["changed"].append({"key": key, "label": _label(new[key], key), "fields": fields})
+    return result
+
+
+def compare(before, after, ignore_fields=VOLATILE_FIELDS, ignore_resources=VOLATILE_RESOURCES):
+    """The drift document between two SnapshotViews (see the module docstring)."""
+    ignore = Ignore(ignore_fields)
+    skip = set(ignore_resources or ())
+    resources, not_compared = {}, {}
+    totals = {"added": 0, "removed": 0, "changed": 0}
+    for name in sorted(set(before.resource_names()) | set(after.resource_names())):
+        if name in skip:
+            not_compared[name] = "ignored (activity, not configuration)"
+            continue
+        old, new = before.records(name), after.records(name)
+        if old is None or new is None:
+            not_compared[name] = "collected only in the %s snapshot" % ("after" if old is None else "before")
+            continue
+        result = compare_resource(name, old, new, ignore)
+        if any(result.values()):
+            resources[name] = result
+            for kind in totals:
+                totals[kind] += len(result[kind])
+    for name in sorted(set(before._status) | set(after._status)):  # pylint: disable=protected-access
+        if name not in not_compared and name not in resources and (before.records(name) is None or
+                                                                   after.records(name) is None):
+            states = (before.state(name)[0], after.state(name)[0])
+            if states != ("not_collected", "not_collected"):
+                not_compared.setdefault(name, "before: %s, after: %s" % states)
+    summary = dict(totals)
+    summary["resources"] = len(resources)
+    summary["drift"] = bool(resources)
+    cluster = after.cluster
+    return {"schema_version": 1, "kind": DRIFT_KIND,
+            "cluster": dict((k, cluster.get(k)) for k in ("name", "guid", "psnt")),
+            "before": {"path": before.source, "collected_at": before.collected_at,
+                       "sw_version": before.cluster.get("sw_version")},
+            "after": {"path": after.source, "collected_at": after.collected_at,
+                      "sw_version": after.cluster.get("sw_version")},
+            "same_cluster": (before.cluster.get("guid") or None) == (after.cluster.get("guid") or None),
+            "summary": summary, "resources": resources, "not_compared": not_compared,
+            "ignored": {"fields": list(ignore.patterns), "resources": sorted(skip)}}

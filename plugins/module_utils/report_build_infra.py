@@ -1,0 +1,323 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2025, vastops.asbuilt contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Report sections: executive summary, cluster, capacity, hardware and racks (see report_model.py)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import (
+    human_bytes, placed_boxes, text, unit_collisions,
+)
+from ansible_collections.vastops.asbuilt.plugins.module_utils.health import sorted_results
+from ansible_collections.vastops.asbuilt.plugins.module_utils.health_checks_hw import used_percent
+from ansible_collections.vastops.asbuilt.plugins.module_utils.report_model import (
+    badge, heading, kv, natural_key, note, yes_no,
+)
+
+KIND_LETTER = {"cboxes": "C", "dboxes": "D", "eboxes": "E"}
+KIND_LABEL = {"cboxes": "CBox", "dboxes": "DBox", "eboxes": "EBox"}
+SEVERITY_TONE = {"critical": "bad", "major": "warn", "minor": "minor", "info": "info", "none": "ok"}
+
+
+def short_version(value):
+    parts = text(value).split(".")
+    return ".".join(parts[:4]) if len(parts) > 4 else text(value)
+
+
+def count(b, name):
+    recs = b.records(name)
+    return None if recs is None else len(recs)
+
+
+def health_cards(findings):
+    if not findings:
+        return {"label": "Health", "value": "not checked", "sub": "the health check did not run", "tone": "muted"}
+    summ = findings["summary"]
+    sev = summ["by_severity"]
+    sub = ", ".join("%d %s" % (sev[s], s) for s in ("critical", "major", "minor", "info") if sev[s]) or \
+        "all %d rules passed" % summ["passed"]
+    value = "OK" if summ["worst"] == "none" else "%d finding%s" % (summ["failed"], "" if summ["failed"] == 1 else "s")
+    return {"label": "Health", "value": value, "sub": sub, "tone": SEVERITY_TONE.get(summ["worst"], "info")}
+
+
+def capacity_figures(cluster, findings):
+    usable = cluster.get("usable_capacity_bytes")
+    free = cluster.get("free_usable_capacity")
+    thresholds = (findings or {}).get("thresholds") or {}
+    return {"used_percent": used_percent(cluster),
+            "usable": usable, "usable_free": free,
+            "usable_used": (float(usable) - float(free)) if usable and free is not None else None,
+            "physical": cluster.get("physical_space"), "physical_used": cluster.get("physical_space_in_use"),
+            "logical": cluster.get("logical_space"), "logical_used": cluster.get("logical_space_in_use"),
+            "drr": cluster.get("drr_text") or cluster.get("drr"),
+            "warning": thresholds.get("capacity_warning_percent", 80),
+            "critical": thresholds.get("capacity_critical_percent", 90)}
+
+
+# ---- executive summary ---------------------------------------------------------------------------------------
+def executive_summary(b, sec):
+    cluster = b.view.first("clusters")
+    if cluster is None:
+        sec["status"] = "unavailable"
+        sec["note"] = "The cluster record %s." % b.view.reason("clusters")
+    cards = []
+    if cluster:
+        cards.append({"label": "VAST release", "value": short_version(cluster.get("sw_version")).rsplit(".", 1)[0]
+                      if cluster.get("sw_version") else "-", "sub": text(cluster.get("build")), "tone": "info"})
+        figs = capacity_figures(cluster, b.findings)
+        if figs["used_percent"] is not None:
+            cards.append({"label": "Usable capacity", "value": human_bytes(figs["usable"]),
+                          "sub": "%.1f%% used, %s free" % (figs["used_percent"], human_bytes(figs["usable_free"])),
+                          "tone": "bad" if figs["used_percent"] >= figs["critical"] else
+                          "warn" if figs["used_percent"] >= figs["warning"] else "ok"})
+    c_nodes, d_nodes, e_boxes = count(b, "cnodes"), count(b, "dnodes"), count(b, "eboxes")
+    if c_nodes is not None:
+        boxes = ("%d EBoxes" % e_boxes) if e_boxes else "%s CBoxes, %s DBoxes" % (
+            text(count(b, "cboxes")), text(count(b, "dboxes")))
+        cards.append({"label": "CNodes / DNodes", "value": "%d / %s" % (c_nodes, text(d_nodes)), "sub": boxes,
+                      "tone": "info"})
+    if count(b, "views") is not None:
+        cards.append({"label": "Views", "value": str(count(b, "views")),
+                      "sub": "%s tenants" % text(count(b, "tenants")), "tone": "info"})
+    cards.append(health_cards(b.findings))
+    sec["blocks"].append({"type": "cards", "cards": cards})
+    if cluster:
+        sec["blocks"].append(kv([
+            ("Cluster", cluster.get("name")), ("PSNT", cluster.get("psnt")), ("GUID", cluster.get("guid")),
+            ("State", badge(cluster.get("state"))), ("Software version", cluster.get("sw_version")),
+            ("Management VIP", cluster.get("mgmt_vip")), ("Deployed", cluster.get("deployment_time")),
+            ("Data collected", b.view.collected_at)], "At a glance"))
+    if b.findings:
+        failing = [r for r in sorted_results(b.findings["results"]) if r["status"] == "fail"]
+        sec["blocks"].append(heading("Health"))
+        sec["blocks"].append({"type": "health", "summary": b.findings["summary"], "results": [], "mode": "summary"})
+        if failing:
+            top = failing[:8]
+            sec["blocks"].append({"type": "table", "title": "Most important findings", "total": len(failing),
+                                  "columns": ["Severity", "Rule", "Finding", "Affected"], "csv": None, "numeric": [],
+                                  "rows": [[badge(r["severity"], SEVERITY_TONE[r["severity"]]), r["id"], r["title"],
+                                            r["item_count"]] for r in top], "more": "see Health findings"})
+
+
+# ---- cluster -------------------------------------------------------------------------------------------------
+def cluster(b, sec):
+    rec = b.view.first("clusters")
+    if rec is None:
+        sec["status"], sec["note"] = "unavailable", "The cluster record %s." % b.view.reason("clusters")
+        return
+    blocks = sec["blocks"]
+    blocks.append(kv([
+        ("Name", rec.get("name")), ("GUID", rec.get("guid")), ("PSNT", rec.get("psnt")),
+        ("State", badge(rec.get("state"))), ("Software version", rec.get("sw_version")), ("Build", rec.get("build")),
+        ("Management VIP", rec.get("mgmt_vip")), ("Management CNode", rec.get("mgmt_cnode")),
+        ("Leader", "%s (%s)" % (text(rec.get("leader_cnode")), text(rec.get("leader_state")))),
+        ("Deployed", rec.get("deployment_time")), ("Online since", rec.get("online_start_time")),
+        ("Upgrade state", rec.get("upgrade_state")), ("Protocols", rec.get("protocols")),
+        ("Similarity (data reduction)", yes_no(rec.get("enable_similarity"))),
+        ("Write-buffer RAID layout", rec.get("wb_raid_layout")),
+        ("Drives that can fail", rec.get("raid_drives_can_fail")),
+        ("Rack-level resiliency", yes_no(rec.get("enable_rack_level_resiliency"))),
+        ("DBox HA", yes_no(rec.get("dbox_ha_support"))), ("EBox architecture", yes_no(rec.get("ebox")))],
+        "Identity and state"))
+    vms = b.view.first("vms")
+    if vms is not None:
+        blocks.append(kv([
+            ("VMS address", vms.get("mgmt_ip")), ("VMS CNode", vms.get("mgmt_cnode")),
+            ("HTTPS port", vms.get("ssl_port")), ("Minimum TLS version", vms.get("min_tls_version")),
+            ("Capacity units", "base 10 (TB)" if vms.get("capacity_base_10") else "base 2 (TiB)"
+             if vms.get("capacity_base_10") is False else "-"),
+            ("Access token lifetime", vms.get("access_token_lifetime")),
+            ("Refresh token lifetime", vms.get("refresh_token_lifetime")),
+            ("API tokens per user", vms.get("max_api_tokens_per_user")),
+            ("Idle logout (s)", vms.get("auto_logout_timeout")), ("Login banner", vms.get("login_banner") or "-")],
+            "Management (VMS)"))
+    else:
+        blocks.append(b.missing("vms", "VMS settings"))
+    blocks += b.table("licenses", "Licences", ["Licence", "State", "Capacity", "CPU cores", "Start", "Expires"],
+                      lambda r: [r.get("name"), badge(r.get("state")), r.get("capacity"), r.get("cpu_cores"),
+                                 r.get("start_date"), r.get("expiration_date")], empty="No licence is installed.")
+    if b.level >= 2:
+        blocks += b.table("versions", "Software history", ["Version", "Build", "OS", "Status", "Installed"],
+                          lambda r: [r.get("name"), r.get("build"), r.get("os_version"), badge(r.get("status")),
+                                     r.get("created")], sort=lambda r: str(r.get("created") or ""),
+                          empty="No upgrade history is recorded.")
+    if b.level >= 3:
+        blocks.append(b.all_fields(rec, "Every cluster setting"))
+
+
+# ---- capacity ------------------------------------------------------------------------------------------------
+def capacity(b, sec):
+    rec = b.view.first("clusters")
+    if rec is None:
+        sec["status"], sec["note"] = "unavailable", "The capacity figures %s." % b.view.reason("clusters")
+        return
+    figs = capacity_figures(rec, b.findings)
+    if figs["used_percent"] is None:
+        sec["status"], sec["note"] = "empty", "The cluster record carries no capacity figures."
+        return
+    sec["blocks"].append({"type": "capacity", "figures": figs})
+    sec["blocks"].append(kv([
+        ("Usable capacity", human_bytes(figs["usable"])), ("Usable free", human_bytes(figs["usable_free"])),
+        ("Used", "%.1f%%" % figs["used_percent"]),
+        ("Physical capacity", human_bytes(figs["physical"])), ("Physical in use", human_bytes(figs["physical_used"])),
+        ("Logical capacity", human_bytes(figs["logical"])), ("Logical in use", human_bytes(figs["logical_used"])),
+        ("Data reduction ratio", figs["drr"]),
+        ("Warning / critical thresholds", "%g%% / %g%%" % (figs["warning"], figs["critical"]))], "Capacity figures"))
+    if b.level < 2:
+        return
+    cap = b.records("capacity")
+    if cap is None:
+        sec["blocks"].append(b.missing("capacity", "Capacity by directory"))
+        return
+    details = (cap[0] if cap else {}).get("details") or []
+    keys = (cap[0] if cap else {}).get("keys") or ["usable", "unique", "logical"]
+    rows = []
+    for entry in details:
+        if isinstance(entry, (list, tuple)) and len(entry) == 2 and isinstance(entry[1], dict):
+            data = entry[1].get("data") or []
+            values = dict(zip(keys, data))
+            rows.append((entry[0], values.get("usable"), values.get("unique"), values.get("logical"),
+                         entry[1].get("average_atime")))
+    if not rows:
+        sec["blocks"] += [heading("Capacity by directory"), note("The cluster reported no directory breakdown.")]
+        return
+    rows.sort(key=lambda r: -(r[1] or 0))
+    top = rows[: (10 if b.level == 2 else 25)]
+    biggest = float(top[0][1] or 1)
+    sec["blocks"].append({"type": "bars", "title": "Largest directories (usable capacity)",
+                          "items": [[r[0], (r[1] or 0) / biggest, human_bytes(r[1])] for r in top]})
+    limit = b.cap()
+    sec["blocks"].append({"type": "table", "title": "Capacity by directory", "total": len(rows), "csv": None,
+                          "columns": ["Directory", "Usable", "Unique", "Logical", "Average access time"],
+                          "numeric": [1, 2, 3], "rows": [[r[0], human_bytes(r[1]), human_bytes(r[2]), human_bytes(r[3]),
+                                                          r[4]] for r in rows[:limit]]})
+
+
+# ---- hardware ------------------------------------------------------------------------------------------------
+def rack_block(b):
+    boxes = dict((k, b.records(k) or []) for k in ("cboxes", "dboxes", "eboxes"))
+    placed = placed_boxes(boxes)
+    racks = {}
+    for rack in b.records("racks") or []:
+        name = rack.get("name") or "rack %s" % rack.get("id")
+        racks[name] = {"name": name, "units": int(rack.get("number_of_units") or 42), "row": rack.get("row") or "",
+                       "boxes": []}
+    unplaced = []
+    collided = set()
+    for rack, unit, names in unit_collisions(placed):
+        collided.update((rack, n) for n in names)
+    for kind, box, rack, unit, height in placed:
+        entry = {"name": box.get("name") or str(box.get("id")), "kind": KIND_LETTER[kind], "kind_label": KIND_LABEL[kind],
+                 "unit": unit, "height": height, "state": box.get("state"),
+                 "collision": (rack, box.get("name") or str(box.get("id"))) in collided}
+        if rack is None or unit is None:
+            unplaced.append(entry)
+            continue
+        racks.setdefault(rack, {"name": rack, "units": 42, "row": "", "boxes": []})["boxes"].append(entry)
+    for rack in racks.values():
+        top = max([e["unit"] + e["height"] - 1 for e in rack["boxes"]] or [0])
+        rack["units"] = max(rack["units"], top)
+        rack["boxes"].sort(key=lambda e: (e["unit"], e["name"]))
+    return {"type": "rack", "racks": [racks[k] for k in sorted(racks, key=natural_key)], "unplaced": unplaced}
+
+
+def _box_of_node(node):
+    return node.get("cbox") or node.get("dbox") or node.get("ebox") or node.get("box") or "-"
+
+
+def hardware(b, sec):
+    view = b.view
+    if all(view.records(k) is None for k in ("cnodes", "dnodes", "cboxes", "dboxes", "eboxes")):
+        sec["status"], sec["note"] = "unavailable", "The hardware inventory %s." % view.reason("cnodes")
+        return
+    blocks = sec["blocks"]
+    ebox = bool(view.records("eboxes"))
+    cards = []
+    for name, label in (("racks", "Racks"), ("cboxes", "CBoxes"), ("dboxes", "DBoxes"), ("eboxes", "EBoxes"),
+                        ("cnodes", "CNodes"), ("dnodes", "DNodes"), ("ssds", "SSDs"), ("nvrams", "NVRAMs")):
+        n = count(b, name)
+        if n is None or (name == "eboxes" and not ebox) or (name in ("cboxes", "dboxes") and ebox and not n):
+            continue
+        cards.append({"label": label, "value": str(n), "sub": "", "tone": "info"})
+    raw = sum(int(s.get("size") or 0) for s in view.records("ssds") or [])
+    if raw:
+        cards.append({"label": "Raw SSD capacity", "value": human_bytes(raw), "sub": "", "tone": "info"})
+    blocks.append({"type": "cards", "cards": cards})
+    blocks.append(heading("Rack elevation"))
+    if view.records("racks") is None and all(view.records(k) is None for k in ("cboxes", "dboxes", "eboxes")):
+        blocks.append(b.missing("racks", "Rack positions"))
+    else:
+        blocks.append(rack_block(b))
+    box_rows = []
+    for kind in ("cboxes", "dboxes", "eboxes"):
+        for box in view.records(kind) or []:
+            box_rows.append((kind, box))
+    if box_rows:
+        box_rows.sort(key=lambda kb: (natural_key(kb[1].get("rack_name")),
+                                      natural_key(kb[1].get("rack_unit") or kb[1].get("index_in_rack"))))
+        blocks.append({"type": "table", "title": "Boxes", "total": len(box_rows),
+                       "csv": "boxes.csv" if "boxes.csv" in b.csv_written else None, "numeric": [],
+                       "columns": ["Box", "Type", "Rack", "Unit", "State", "Hardware", "Serial / UID"],
+                       "rows": [[box.get("name"), KIND_LABEL[kind], box.get("rack_name"),
+                                 box.get("rack_unit") or box.get("index_in_rack"), badge(box.get("state")),
+                                 box.get("hardware_type") or box.get("box_vendor"),
+                                 box.get("serial_number") or box.get("uid")] for kind, box in box_rows[:b.cap()]]})
+    drives = [("SSD", d) for d in view.records("ssds") or []] + [("NVRAM", d) for d in view.records("nvrams") or []]
+    if view.records("ssds") is None:
+        blocks.append(b.missing("ssds", "Drives"))
+    elif drives:
+        groups = {}
+        for kind, d in drives:
+            key = (kind, d.get("model") or "?", d.get("size"))
+            g = groups.setdefault(key, {"count": 0, "fw": set(), "bad": 0})
+            g["count"] += 1
+            g["fw"].add(text(d.get("fw_version")))
+            g["bad"] += 0 if str(d.get("state") or "").upper() in ("HEALTHY", "ACTIVE", "OK") else 1
+        blocks.append({"type": "table", "title": "Drives by model", "total": len(groups), "csv":
+                       "drives.csv" if "drives.csv" in b.csv_written else None, "numeric": [2, 3, 4],
+                       "columns": ["Type", "Model", "Count", "Size each", "Raw total", "Firmware", "Not healthy"],
+                       "rows": [[k[0], k[1], g["count"], human_bytes(k[2]), human_bytes((k[2] or 0) * g["count"]),
+                                 ", ".join(sorted(g["fw"])), badge(g["bad"], "bad" if g["bad"] else "ok")]
+                                for k, g in sorted(groups.items(), key=lambda kv_: (kv_[0][0], kv_[0][1]))]})
+    if b.level < 2:
+        return
+    node_cols = ["Node", "Hostname", "Box", "State", "Enabled", "Management IP", "IPMI IP", "OS", "BIOS", "BMC",
+                 "Serial"]
+
+    def node_row(n):
+        return [n.get("name"), n.get("hostname"), _box_of_node(n), badge(n.get("state")), yes_no(n.get("enabled"), good=True),
+                n.get("mgmt_ip"), n.get("ipmi_ip"), n.get("os_version"), n.get("bios_version"),
+                n.get("bmc_fw_version"), n.get("serial_number")]
+    blocks += b.table("cnodes", "CNodes", node_cols, node_row, csv="nodes.csv")
+    blocks += b.table("dnodes", "DNodes", node_cols + ["Position"], lambda n: node_row(n) + [n.get("position")],
+                      csv="nodes.csv")
+    blocks += b.table("dtrays", "DTrays", ["DTray", "DBox", "Position", "State", "BMC IP", "BMC firmware", "Serial"],
+                      lambda t: [t.get("name"), t.get("dbox"), t.get("position"), badge(t.get("state")),
+                                 t.get("bmc_ip"), t.get("bmc_fw_version"), t.get("serial_number")],
+                      empty="This cluster has no DTrays (EBox architecture).")
+    for name, title in (("psus", "Power supplies"), ("fans", "Fans")):
+        recs = view.records(name)
+        if recs is None:
+            blocks.append(b.missing(name, title))
+            continue
+        states = {}
+        for r in recs:
+            states[text(r.get("state"))] = states.get(text(r.get("state")), 0) + 1
+        blocks.append(kv([("Count", len(recs))] + [("State %s" % k, badge(v, "ok" if k.upper() in (
+            "HEALTHY", "OK", "ACTIVE") else "bad")) for k, v in sorted(states.items())], title))
+        if b.level >= 3:
+            blocks += b.table(name, None, ["Name", "Box", "Location", "State", "Model", "Serial"],
+                              lambda r: [r.get("title") or r.get("name"), r.get("box"), r.get("location"),
+                                         badge(r.get("state")), r.get("model"), r.get("serial_number")])
+    if b.level >= 3:
+        blocks += b.table("ssds", "SSDs", ["Drive", "DBox", "Slot", "State", "Model", "Size", "Firmware", "Serial"],
+                          lambda d: [d.get("name"), d.get("dbox"), d.get("slot"), badge(d.get("state")), d.get("model"),
+                                     human_bytes(d.get("size")), d.get("fw_version"), d.get("serial_number")],
+                          csv="drives.csv")
+        blocks += b.table("nvrams", "NVRAMs", ["Device", "DBox", "Slot", "State", "Model", "Size", "Firmware",
+                                               "Serial"],
+                          lambda d: [d.get("name"), d.get("dbox"), d.get("slot"), badge(d.get("state")), d.get("model"),
+                                     human_bytes(d.get("size")), d.get("fw_version"), d.get("serial_number")],
+                          csv="drives.csv")

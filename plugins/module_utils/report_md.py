@@ -1,0 +1,163 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2025, vastops.asbuilt contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Render the report model (report_model.py) as Markdown: the same sections and blocks as the HTML page.
+
+Drawings become text (the rack elevation a list of units per rack, capacity a table of figures). Table cells
+are escaped for Markdown (pipes, backslashes, line breaks, and HTML-significant characters).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import human_bytes
+from ansible_collections.vastops.asbuilt.plugins.module_utils.report_model import display
+
+ITEMS_SHOWN = 25
+
+
+def md(value):
+    if isinstance(value, dict) and "badge" in value:
+        value = value["badge"]
+    out = display(value)
+    for old, new in (("\\", "\\\\"), ("|", "\\|"), ("<", "&lt;"), (">", "&gt;"), ("*", "\\*"), ("_", "\\_"),
+                     ("`", "\\`"), ("[", "\\["), ("]", "\\]")):
+        out = out.replace(old, new)
+    return " ".join(out.split())
+
+
+def table(columns, rows):
+    lines = ["| %s |" % " | ".join(md(c) for c in columns), "|%s|" % "|".join(["---"] * len(columns))]
+    lines += ["| %s |" % " | ".join(md(v) for v in row) for row in rows]
+    return "\n".join(lines)
+
+
+def render_table(block):
+    out = []
+    if block.get("title"):
+        out.append("### %s\n" % md(block["title"]))
+    out.append(table(block["columns"], block["rows"]))
+    total, shown = block.get("total", len(block["rows"])), len(block["rows"])
+    if total > shown:
+        where = ("The full list is in `%s`." % block["csv"]) if block.get("csv") else \
+            (md(block["more"]) + ".") if block.get("more") else "Raise the section's detail level to see more."
+        out.append("\n_Showing %d of %d. %s_" % (shown, total, where))
+    elif block.get("csv"):
+        out.append("\n_Also in `%s`._" % block["csv"])
+    return "\n".join(out)
+
+
+def render_health(block):
+    summ = block["summary"]
+    sev = summ["by_severity"]
+    out = ["**Health:** %d rules: %s; %d passed%s%s." % (
+        summ["rules"], ", ".join("%d %s" % (sev[s], s) for s in ("critical", "major", "minor", "info")), summ["passed"],
+        (", %d not evaluated" % summ["not_evaluated"]) if summ["not_evaluated"] else "",
+        (", %d disabled" % summ["disabled"]) if summ["disabled"] else "")]
+    if block.get("mode") != "full":
+        return "\n".join(out)
+    failing = [r for r in block["results"] if r["status"] == "fail"]
+    if not failing:
+        out.append("\nNo rule found a problem.")
+    for r in failing:
+        out.append("\n#### %s %s: %s\n" % (r["severity"].upper(), r["id"], md(r["title"])))
+        out.append("%s\n" % md(r["message"]))
+        out.append("- **What is checked:** %s\n- **Why it matters:** %s\n- **Remediation:** %s" % (
+            md(r["checks"]), md(r["why"]), md(r["remediation"])))
+        if block.get("items") and r["items"]:
+            out.append("")
+            out.append(render_table({"columns": ["Object", "Detail"], "total": r["item_count"],
+                                     "rows": [[i["object"], i["detail"]] for i in r["items"][:ITEMS_SHOWN]],
+                                     "more": "every affected object is listed in findings.json"}))
+    others = [r for r in block["results"] if r["status"] == "not_evaluated"]
+    if others:
+        out.append("\n### Rules not evaluated\n")
+        out.append(table(["Rule", "Title", "Why"], [[r["id"], r["title"], r["reason"]] for r in others]))
+    passed = [r for r in block["results"] if r["status"] == "pass"]
+    if passed:
+        out.append("\n### Rules passed\n")
+        out.append(table(["Rule", "Severity", "Title", "Observed"],
+                         [[r["id"], r["severity"], r["title"], r.get("observed")] for r in passed]))
+    disabled = [r for r in block["results"] if r["status"] == "disabled"]
+    if disabled:
+        out.append("\nDisabled by configuration: %s." % ", ".join(r["id"] for r in disabled))
+    return "\n".join(out)
+
+
+def render_rack(block):
+    out = []
+    for rack in block["racks"]:
+        out.append("**Rack %s** (%d units)\n" % (md(rack["name"]), rack["units"]))
+        rows = []
+        for box in sorted(rack["boxes"], key=lambda b: -b["unit"]):
+            span = "U%d" % box["unit"] if box["height"] == 1 else "U%d-U%d" % (box["unit"], box["unit"] + box["height"] - 1)
+            rows.append([span, box["kind_label"], box["name"], "unit claimed twice" if box.get("collision") else ""])
+        out.append(table(["Units", "Type", "Box", "Note"], rows) if rows else "_No box in this rack._")
+        out.append("")
+    if not block["racks"]:
+        out.append("_No rack is defined on this cluster._")
+    if block["unplaced"]:
+        out.append("_Not placed, no rack position recorded: %s._" % md(", ".join(
+            "%s %s" % (b["kind_label"], b["name"]) for b in block["unplaced"])))
+    return "\n".join(out)
+
+
+def render_block(block):
+    kind = block["type"]
+    if kind == "table":
+        return render_table(block)
+    if kind == "kv":
+        head = ("### %s\n\n" % md(block["title"])) if block.get("title") else ""
+        return head + table(["Setting", "Value"], block["rows"])
+    if kind == "cards":
+        return "\n".join("- **%s:** %s%s" % (md(c["label"]), md(c["value"]), (" (%s)" % md(c["sub"])) if c.get("sub") else "")
+                         for c in block["cards"])
+    if kind == "note":
+        return "> %s" % md(block["text"])
+    if kind == "heading":
+        return "### %s" % md(block["text"])
+    if kind == "rack":
+        return render_rack(block)
+    if kind == "capacity":
+        f = block["figures"]
+        return table(["Capacity", "In use", "Total"], [
+            ["Usable (%.1f%% used)" % f["used_percent"], human_bytes(f.get("usable_used")), human_bytes(f.get("usable"))],
+            ["Physical", human_bytes(f.get("physical_used")), human_bytes(f.get("physical"))],
+            ["Logical", human_bytes(f.get("logical_used")), human_bytes(f.get("logical"))]])
+    if kind == "bars":
+        head = ("### %s\n\n" % md(block["title"])) if block.get("title") else ""
+        return head + table(["", ""], [[i[0], i[2]] for i in block["items"]])
+    if kind == "health":
+        return render_health(block)
+    raise ValueError("unknown report block %r" % kind)
+
+
+def render(model):
+    cluster = model.get("cluster") or {}
+    out = ["# %s: %s\n" % (md(model["title"]), md(model["cluster_name"]))]
+    facts = [("Prepared for", model.get("company")), ("Author", model.get("author")),
+             ("Cluster", model["cluster_name"]), ("VAST version", cluster.get("sw_version")),
+             ("PSNT", cluster.get("psnt")), ("Data collected", model.get("collected_at")),
+             ("Report generated", model.get("generated_at"))]
+    out.append("\n".join("- **%s:** %s" % (k, md(v)) for k, v in facts if v))
+    out.append("\n## Contents\n")
+    for sec in model["sections"]:
+        flag = {"unavailable": " (not collected)", "empty": " (none)"}.get(sec["status"], "")
+        out.append("%d. [%s](#%s)%s" % (sec["number"], md(sec["title"]), anchor(sec), flag))
+    for sec in model["sections"]:
+        out.append("\n## %d %s\n" % (sec["number"], md(sec["title"])))
+        out.append("_Detail level %d (%s)._\n" % (sec["level"], sec["level_name"]))
+        if sec.get("note"):
+            out.append("> %s\n" % md(sec["note"]))
+        for block in sec["blocks"]:
+            out.append(render_block(block))
+            out.append("")
+    out.append("\n---\n_Generated by the vastops.asbuilt Ansible collection on %s._\n" % md(model.get("generated_at")))
+    return "\n".join(out)
+
+
+def anchor(sec):
+    """GitHub-style anchor of a section heading ("## 3 Capacity" -> "3-capacity")."""
+    words = ("%d %s" % (sec["number"], sec["title"])).lower()
+    return "".join(c for c in words.replace(" ", "-") if c.isalnum() or c == "-")

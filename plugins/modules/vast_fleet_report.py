@@ -1,0 +1,142 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2025, vastops.asbuilt contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: vast_fleet_report
+short_description: Write the fleet index page that links every cluster's as-built report
+version_added: 0.1.0
+description:
+  - Writes C(index.html) (self-contained, like the reports), C(index.md) and C(fleet.json) into O(dest), one row
+    per cluster with its VAST version, capacity used, node counts and health findings by severity, linked to its
+    report. A cluster whose run failed is listed as failed, with the reason.
+  - Takes the RV(vastops.asbuilt.vast_report#module:summary) that M(vastops.asbuilt.vast_report) returned for each
+    cluster; the as-built playbook gathers them from every host at the end of the run.
+author:
+  - vastops.asbuilt contributors (@vastops)
+options:
+  dest:
+    description: Directory to write the index into (created if missing); links to reports are relative to it.
+    type: path
+    required: true
+  clusters:
+    description: One entry per cluster.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      name:
+        description: The cluster's inventory name.
+        type: str
+        required: true
+      summary:
+        description: The C(summary) returned by M(vastops.asbuilt.vast_report); omit it for a cluster whose run failed.
+        type: dict
+      report:
+        description: Path of the cluster's C(report.html) (default the one in O(clusters[].summary)).
+        type: path
+      error:
+        description: Why there is no report (shown instead of the figures).
+        type: str
+  title:
+    description: Title of the page.
+    type: str
+    default: VAST fleet as-built reports
+  company:
+    description: Company name shown on the cover.
+    type: str
+  colors:
+    description: Branding colours as C(#rrggbb).
+    type: dict
+    suboptions:
+      primary:
+        description: Cover and headings.
+        type: str
+      accent:
+        description: Accent line and cards.
+        type: str
+extends_documentation_fragment:
+  - vastops.asbuilt.local_files
+seealso:
+  - module: vastops.asbuilt.vast_report
+"""
+
+EXAMPLES = r"""
+- name: Write the fleet index
+  vastops.asbuilt.vast_fleet_report:
+    dest: /srv/asbuilt
+    clusters:
+      - name: vast-prod-1
+        summary: "{{ hostvars['vast-prod-1'].report_result.summary }}"
+      - name: vast-prod-2
+        error: the cluster did not answer
+"""
+
+RETURN = r"""
+index:
+  description: The HTML index written.
+  type: str
+  returned: always
+  sample: /srv/asbuilt/index.html
+totals:
+  description: Clusters, reported, failed, and findings by severity over the fleet.
+  type: dict
+  returned: always
+  sample: {"clusters": 3, "reported": 3, "failed": 0, "critical": 1, "major": 4, "minor": 2, "info": 0}
+files:
+  description: The files written.
+  type: list
+  elements: str
+  returned: always
+  sample: [/srv/asbuilt/index.html, /srv/asbuilt/index.md, /srv/asbuilt/fleet.json]
+"""
+
+import os
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.vastops.asbuilt.plugins.module_utils.fleet import fleet_document, render_html, render_md
+from ansible_collections.vastops.asbuilt.plugins.module_utils.output_files import atomic_write, json_bytes
+
+ARGUMENT_SPEC = dict(
+    dest=dict(type="path", required=True),
+    clusters=dict(type="list", elements="dict", required=True, options=dict(
+        name=dict(type="str", required=True), summary=dict(type="dict"), report=dict(type="path"),
+        error=dict(type="str"))),
+    title=dict(type="str", default="VAST fleet as-built reports"),
+    company=dict(type="str"),
+    colors=dict(type="dict", options=dict(primary=dict(type="str"), accent=dict(type="str"))),
+)
+
+
+def main():
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    p = module.params
+    dest = os.path.abspath(p["dest"])
+    colours = p["colors"] or {}
+    try:
+        doc = fleet_document(p["clusters"], dest, p["title"])
+        files = {"index.html": render_html(doc, p["company"], colours.get("primary"), colours.get("accent")),
+                 "index.md": render_md(doc), "fleet.json": json_bytes(doc)}
+    except ValueError as exc:
+        module.fail_json(msg="cannot render the fleet index: %s" % exc)
+    written = []
+    try:
+        if not module.check_mode and not os.path.isdir(dest):
+            os.makedirs(dest)
+        for name in sorted(files):
+            written.append(os.path.join(dest, name))
+            if not module.check_mode:
+                atomic_write(written[-1], files[name])
+    except (IOError, OSError) as exc:
+        module.fail_json(msg="cannot write into %s: %s" % (dest, exc))
+    module.exit_json(changed=True, index=os.path.join(dest, "index.html"), totals=doc["totals"], files=written)
+
+
+if __name__ == "__main__":
+    main()

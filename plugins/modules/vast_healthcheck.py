@@ -1,0 +1,197 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2025, vastops.asbuilt contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: vast_healthcheck
+short_description: Evaluate the VAST health rules on a snapshot and write the findings
+version_added: 0.1.0
+description:
+  - Reads a snapshot written by M(vastops.asbuilt.vast_info) (schema 1) and evaluates the collection's health
+    rules on it (RAID and device states, node states and version consistency, capacity thresholds, DNS, NTP,
+    VIPs, switches, MTU, encryption, TLS, API tokens, certificates, alarms, call-home, data protection,
+    replication, licences and rack positions).
+  - Every rule is data (id, title, severity, section, what is checked, why it matters, remediation, thresholds).
+    A rule whose data was not collected is reported C(not_evaluated) with the reason, never as a pass.
+  - Never contacts a cluster. Optionally writes the findings as JSON to O(dest).
+author:
+  - vastops.asbuilt contributors (@vastops)
+options:
+  snapshot:
+    description: Path of the snapshot file (C(.json.gz) or C(.json)).
+    type: path
+    required: true
+  dest:
+    description:
+      - Write the findings document here (JSON), atomically. The directory must exist.
+      - Left unchanged (and C(changed=false)) when the findings are the same as the file's.
+    type: path
+  disabled_rules:
+    description: Rule ids not to evaluate (reported as C(disabled)). An unknown id fails the task.
+    type: list
+    elements: str
+    default: []
+  thresholds:
+    description:
+      - "Threshold overrides by name, for example C({capacity_warning_percent: 75, licence_warning_days: 120}).
+        An unknown name fails the task and lists the known ones. See RV(rules) for each rule's thresholds."
+    type: dict
+    default: {}
+  reference_time:
+    description:
+      - The time dates are judged against (licence and certificate expiry, replication lag), ISO 8601.
+      - Defaults to the snapshot's collection time, so evaluating the same snapshot twice gives the same findings.
+    type: str
+  max_items:
+    description: Most affected objects listed per rule (the count is always complete).
+    type: int
+    default: 200
+  fail_on:
+    description:
+      - Fail the task (after writing O(dest)) when a rule of this severity or a worse one fails.
+      - V(never) only reports.
+    type: str
+    choices: [never, critical, major, minor, info]
+    default: never
+extends_documentation_fragment:
+  - vastops.asbuilt.local_files
+seealso:
+  - module: vastops.asbuilt.vast_info
+  - module: vastops.asbuilt.vast_report
+"""
+
+EXAMPLES = r"""
+- name: Evaluate the health rules on a snapshot
+  vastops.asbuilt.vast_healthcheck:
+    snapshot: /srv/asbuilt/vast-prod-1/latest/snapshot.json.gz
+    dest: /srv/asbuilt/vast-prod-1/latest/findings.json
+    disabled_rules: [VAST-NET-005]
+    thresholds:
+      capacity_warning_percent: 75
+      capacity_critical_percent: 85
+  register: health
+
+- name: Show the failed rules
+  ansible.builtin.debug:
+    msg: "{{ health.failed_rules | map(attribute='id') | list }}"
+
+- name: Fail a pipeline on critical findings
+  vastops.asbuilt.vast_healthcheck:
+    snapshot: /srv/asbuilt/vast-prod-1/latest/snapshot.json.gz
+    fail_on: critical
+"""
+
+RETURN = r"""
+summary:
+  description: Counts of the evaluation.
+  type: dict
+  returned: always
+  sample: {"rules": 46, "failed": 2, "passed": 43, "not_evaluated": 1, "disabled": 0,
+           "by_severity": {"critical": 1, "major": 1, "minor": 0, "info": 0}, "worst": "critical"}
+failed_rules:
+  description: The rules that found a problem, worst first.
+  type: list
+  elements: dict
+  returned: always
+  sample: [{"id": "VAST-MON-001", "severity": "critical", "title": "Critical alarms open", "item_count": 2,
+            "message": "2 objects affected: ..."}]
+not_evaluated:
+  description: The rules that could not be evaluated, with the reason.
+  type: list
+  elements: dict
+  returned: always
+  sample: [{"id": "VAST-SEC-004", "title": "API tokens near the per-user limit",
+            "reason": "apitokens not available on this cluster: needs VAST 5.3 or later"}]
+rules:
+  description: The rule catalogue as evaluated (id, title, severity, section, status, thresholds).
+  type: list
+  elements: dict
+  returned: always
+  sample: [{"id": "VAST-CAP-001", "title": "Capacity above the critical threshold", "severity": "critical",
+            "section": "capacity", "status": "pass", "params": {"capacity_critical_percent": 90}}]
+findings_file:
+  description: The findings file written (or that would be written in check mode).
+  type: str
+  returned: when O(dest) is set
+  sample: /srv/asbuilt/vast-prod-1/20261203T163000Z/findings.json
+reference_time:
+  description: The time dates were judged against.
+  type: str
+  returned: always
+  sample: "2026-12-03T16:30:00Z"
+"""
+
+import os
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.vastops.asbuilt.plugins.module_utils.health import RuleConfigError, evaluate, sorted_results
+from ansible_collections.vastops.asbuilt.plugins.module_utils.health_rules import SEVERITIES
+from ansible_collections.vastops.asbuilt.plugins.module_utils.output_files import atomic_write, json_bytes
+from ansible_collections.vastops.asbuilt.plugins.module_utils.snapshot_view import SnapshotError, load_snapshot
+
+ARGUMENT_SPEC = dict(
+    snapshot=dict(type="path", required=True),
+    dest=dict(type="path"),
+    disabled_rules=dict(type="list", elements="str", default=[]),
+    thresholds=dict(type="dict", default={}),
+    reference_time=dict(type="str"),
+    max_items=dict(type="int", default=200),
+    fail_on=dict(type="str", default="never", choices=["never"] + list(SEVERITIES)),
+)
+
+
+def write_if_changed(module, path, data):
+    try:
+        with open(path, "rb") as handle:
+            if handle.read() == data:
+                return False
+    except (IOError, OSError):
+        pass
+    if not module.check_mode:
+        atomic_write(path, data)
+    return True
+
+
+def main():
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    params = module.params
+    try:
+        view = load_snapshot(params["snapshot"])
+        findings = evaluate(view, disabled=params["disabled_rules"], thresholds=params["thresholds"],
+                            now=params["reference_time"], max_items=params["max_items"])
+    except (SnapshotError, RuleConfigError) as exc:
+        module.fail_json(msg=str(exc))
+    result = dict(changed=False, summary=findings["summary"], reference_time=findings["reference_time"])
+    ordered = sorted_results(findings["results"])
+    keys = ("id", "severity", "title", "section", "item_count", "message")
+    result["failed_rules"] = [dict((k, r[k]) for k in keys) for r in ordered if r["status"] == "fail"]
+    result["not_evaluated"] = [dict((k, r[k]) for k in ("id", "title", "severity", "reason"))
+                               for r in ordered if r["status"] == "not_evaluated"]
+    result["rules"] = [dict((k, r[k]) for k in ("id", "title", "severity", "section", "status", "params"))
+                       for r in findings["results"]]
+    if params["dest"]:
+        dest = os.path.abspath(params["dest"])
+        if not os.path.isdir(os.path.dirname(dest)):
+            module.fail_json(msg="dest: the directory %s does not exist" % os.path.dirname(dest))
+        try:
+            result["changed"] = write_if_changed(module, dest, json_bytes(findings))
+        except (IOError, OSError) as exc:
+            module.fail_json(msg="cannot write %s: %s" % (dest, exc))
+        result["findings_file"] = dest
+    if params["fail_on"] != "never":
+        worst = SEVERITIES[: SEVERITIES.index(params["fail_on"]) + 1]
+        hits = [r for r in result["failed_rules"] if r["severity"] in worst]
+        if hits:
+            module.fail_json(msg="%d health rule(s) of severity %s or worse failed: %s" % (
+                len(hits), params["fail_on"], ", ".join("%s %s" % (r["id"], r["title"]) for r in hits)), **result)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
