@@ -1,8 +1,8 @@
 """Run real ``ansible-playbook`` against a simulator and read back what each task returned.
 
 ``run_tasks(sim, tmp_path, tasks)`` writes a one-play playbook on localhost whose tasks are *tasks* (dicts, as in
-YAML). Every task is registered as ``r<N>`` with ``ignore_errors: true`` (so failures are results too), and its
-result is written to ``<tmp>/r<N>.json``. It returns a :class:`PlayRun` with ``results`` (list of dicts, one per
+YAML). Every task is registered as ``r<N>`` with ``ignore_errors: true`` (so failures are results too), and the
+results are written to ``<tmp>/<name>-results.json`` by a last task. It returns a :class:`PlayRun` with ``results`` (list of dicts, one per
 task), ``stdout``/``stderr`` and the return code. The connection options come from ``VAST_*`` environment
 variables (host, admin user, password, the simulator's CA), so tasks only carry the options under test.
 """
@@ -68,34 +68,34 @@ def run_playbook(path, env, args=(), timeout=PLAYBOOK_TIMEOUT, cwd=None):
 
 
 def run_tasks(sim, tmp_path, tasks, env=None, args=(), play_extra=None, name="play"):
-    """Run *tasks* in one play; returns a PlayRun whose ``results`` are the registered results in order."""
-    out_dir = os.path.join(str(tmp_path), name + "-results")
-    os.makedirs(out_dir, exist_ok=True)
+    """Run *tasks* in one play; returns a PlayRun whose ``results`` are the registered results in order.
+
+    Every task is registered as ``r<N>`` with ``ignore_errors: true``; one last task writes them all to a JSON
+    file (a task that did not run gives None).
+    """
+    out_path = os.path.join(str(tmp_path), name + "-results.json")
     body = []
+    names = []
     for index, task in enumerate(tasks):
         task = dict(task)
         task.setdefault("register", "r%d" % index)
         task.setdefault("ignore_errors", True)
+        names.append(task["register"])
         body.append(task)
-        body.append({"name": "save r%d" % index, "ansible.builtin.copy": {
-            "content": "{{ %s | to_json }}" % task["register"], "dest": os.path.join(out_dir, "r%d.json" % index),
-            "mode": "0600"}, "check_mode": False})
+    body.append({"name": "save the results", "ansible.builtin.copy": {
+        "content": "{{ [%s] | to_json }}" % ", ".join("%s | default(None)" % n for n in names),
+        "dest": out_path, "mode": "0600"}, "check_mode": False})
     play = {"hosts": "localhost", "gather_facts": False, "tasks": body}
     play.update(play_extra or {})
     path = os.path.join(str(tmp_path), name + ".yml")
     with open(path, "w") as handle:
         yaml.safe_dump([play], handle, sort_keys=False)
     proc = run_playbook(path, env if env is not None else sim_env(sim), args=args)
-    results = []
-    for index in range(len(tasks)):
-        result_path = os.path.join(out_dir, "r%d.json" % index)
-        if os.path.exists(result_path):
-            with open(result_path) as handle:
-                results.append(json.load(handle))
-        else:
-            results.append(None)
-    run = PlayRun(proc, results, path)
-    return run
+    results = [None] * len(tasks)
+    if os.path.exists(out_path):
+        with open(out_path) as handle:
+            results = json.load(handle)
+    return PlayRun(proc, results, path)
 
 
 def only_reads(sim):

@@ -1,0 +1,105 @@
+"""vast_info options through ansible-playbook: exclusions, fields, filters, check mode, idempotence, bad input."""
+import json
+
+import pytest
+
+from playbook_util import only_reads, run_tasks, sim_env
+
+pytestmark = [pytest.mark.integration, pytest.mark.simulator]
+
+VOLATILE_META = ("elapsed_s", "session")
+
+
+def info(**options):
+    return {"vastops.asbuilt.vast_info": options}
+
+
+def test_selection_projection_filters_check_mode_and_idempotence(sim_factory, tmp_path):
+    sim = sim_factory(profile="tiny", vast_version="5.3.1")
+    tasks = [
+        info(gather_subset=["hardware", "network"]),
+        info(gather_subset=["all", "!monitoring", "!logical"]),
+        info(gather_subset=["!monitoring"]),
+        info(gather_subset=["hardware"], fields={"hardware.cnodes": ["hostname", "state"]}),
+        info(gather_subset=["logical"], filters={"views": {"tenant_id": 1}, "quotas": {"path__startswith": "/home"}}),
+        dict(info(gather_subset=["min"]), check_mode=True),
+        info(gather_subset=["all"], events_max=50),
+        info(gather_subset=["all"], events_max=50),
+        info(gather_subset="cluster,security"),
+    ]
+    run = run_tasks(sim, tmp_path, tasks)
+    assert run.rc == 0, run
+    results = run.results
+    for result in results:
+        assert result and not result.get("failed") and result["changed"] is False, result
+    assert results[0]["meta"]["subsets_requested"] == ["hardware", "network"]
+    assert sorted(results[0]["vast_info"]) == ["hardware", "network"]
+    assert results[1]["meta"]["subsets_requested"] == ["min", "cluster", "hardware", "switches", "network",
+                                                       "security", "protection"]
+    assert "monitoring" not in results[2]["meta"]["subsets_requested"] and len(results[2]["vast_info"]) == 8
+    cnodes = results[3]["vast_info"]["hardware"]["cnodes"]
+    assert cnodes and all(set(c) == {"id", "name", "hostname", "state"} for c in cnodes)
+    assert len(results[3]["vast_info"]["hardware"]["ssds"][0]) > 4
+    views = results[4]["vast_info"]["logical"]["views"]
+    assert views and all(v["tenant_id"] == 1 for v in views)
+    assert all(q["path"].startswith("/home") for q in results[4]["vast_info"]["logical"]["quotas"])
+    assert results[4]["meta"]["options"]["filters"]["logical.views"] == {"tenant_id": "1"}
+    # check mode returns real data
+    assert results[5]["vast_info"]["min"]["clusters"][0]["name"] == sim.records("clusters")[0]["name"]
+    # idempotence: byte-identical data, meta equal but for timing
+    first, second = results[6], results[7]
+    assert json.dumps(first["vast_info"]) == json.dumps(second["vast_info"])
+    strip = lambda r: dict((k, v) for k, v in r["meta"].items() if k not in VOLATILE_META)  # noqa: E731
+    assert strip(first) == strip(second)
+    assert first["meta"]["vast_info_sha256"] == second["meta"]["vast_info_sha256"]
+    assert results[8]["meta"]["subsets_requested"] == ["cluster", "security"]
+    assert only_reads(sim) == []
+
+
+BAD = [
+    ("unknown subset", info(gather_subset=["all", "hardwares"]), ["unknown subset 'hardwares'", "valid: all, min"]),
+    ("wrong type", info(max_records="lots"), ["max_records", "int"]),
+    ("wrong type of list", info(gather_subset=[{"a": 1}]), ["unknown subset"]),
+    ("fields not requested", info(gather_subset=["min"], fields={"logical": ["path"]}),
+     ["fields", "logical", "gather_subset does not request"]),
+    ("fields not a dict", info(fields="path"), ["fields", "dict"]),
+    ("page size", info(max_records=0), ["max_records must be between 1 and 10000"]),
+    ("dest directory missing", info(dest="/nonexistent/dir/snap.json.gz"), ["/nonexistent/dir does not exist"]),
+    ("dest directory read-only", info(dest="/proc/vast-snap.json.gz"), ["dest: cannot create files in /proc"]),
+    ("dest is a directory", info(dest="/tmp"), ["is a directory"]),
+    ("resume without dest", info(resume=True), ["resume needs dest"]),
+    ("memory guard", info(gather_subset=["all"], max_memory_mb=1), ["passes max_memory_mb=1", "dest"]),
+    ("negative memory", info(max_memory_mb=-5), ["max_memory_mb must be 0"]),
+    ("bad host", info(host="https://vms.example.com/api"), ["Invalid option host"]),
+]
+
+
+def test_bad_input_fails_clearly(sim_factory, tmp_path):
+    sim = sim_factory(profile="tiny", vast_version="5.3.1")
+    run = run_tasks(sim, tmp_path, [task for _, task, _ in BAD])
+    for (label, _, needles), result in zip(BAD, run.results):
+        assert result and result.get("failed"), (label, result)
+        assert result["changed"] is False, label
+        for needle in needles:
+            assert needle in result["msg"], (label, result["msg"])
+        assert "Traceback" not in json.dumps(result), label
+        assert result.get("exception") in (None, "(traceback unavailable)"), label
+    assert "Traceback" not in run.stdout + run.stderr
+    assert sim.users["admin"] not in run.stdout + run.stderr + json.dumps(run.results)
+    assert only_reads(sim) == []
+
+
+def test_wrong_password_and_unreachable_host(sim_factory, tmp_path):
+    sim = sim_factory(profile="tiny", vast_version="5.3.1")
+    password = "Wr0ng-Secret-Pass!"
+    env = sim_env(sim, password=password)
+    tasks = [info(), info(host="127.0.0.1:1", timeout=3)]
+    run = run_tasks(sim, tmp_path, tasks, env=env)
+    wrong, unreachable = run.results
+    assert wrong["failed"] and "rejected username/password for user admin" in wrong["msg"]
+    assert wrong["error"] == "AuthenticationError" and "hint" in wrong
+    assert unreachable["failed"] and "127.0.0.1:1" in unreachable["msg"]
+    assert unreachable["error_kind"] in ("connection", "circuit_open")
+    text = run.stdout + run.stderr + json.dumps(run.results)
+    assert password not in text and "Traceback" not in text
+    assert len([e for e in sim.request_log() if e["method"] == "POST"]) == 1  # one failed login, no hammering
