@@ -37,7 +37,9 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 echo "demo: starting the VMS simulator (profile $profile)"
-python -m simulator --host 127.0.0.1 --port 0 --profile "$profile" \
+# --now: the simulated cluster's clock is the real one, so dates (licence and certificate expiry, replication
+# lag, alarm ages) read naturally in the report.
+python -m simulator --host 127.0.0.1 --port 0 --profile "$profile" --now "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
     --ready-file "$work/ready.json" --log "$work/requests.jsonl" >"$work/simulator.out" 2>&1 &
 sim_pid=$!
 for _ in $(seq 1 300); do
@@ -62,13 +64,18 @@ python "$here/demo_inventory.py" "$work/ready.json" "$output_dir" "$work/invento
 # shellcheck disable=SC1091
 . "$work/env.sh"
 echo "demo: running ansible-playbook vastops.asbuilt.asbuilt"
-ansible-playbook -i "$work/inventory.json" vastops.asbuilt.asbuilt
+status=0
+ansible-playbook -i "$work/inventory.json" vastops.asbuilt.asbuilt || status=$?
+requests="$(wc -l <"$work/requests.jsonl" 2>/dev/null || echo 0)"
 
 report="$(find "$output_dir" -name report.html -newer "$work/ready.json" -print 2>/dev/null | sort | tail -n 1)"
 if [ -z "$report" ]; then
-    echo "demo: the playbook finished but wrote no report.html under $output_dir" >&2
+    echo "demo: the playbook ended with status $status and wrote no report.html under $output_dir" >&2
     exit 1
 fi
 echo
-echo "demo: the as-built report is at: $report"
-echo "demo: everything it wrote is in:  $(dirname "$report")"
+echo "demo: the simulated cluster answered $requests requests"
+echo "demo: everything the run wrote is in: $(dirname "$report")"
+[ -f "$output_dir/index.html" ] && echo "demo: the fleet index is at:          $output_dir/index.html"
+echo "demo: the as-built report is at:      $report"
+exit "$status"

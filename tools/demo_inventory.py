@@ -3,7 +3,7 @@
 
     demo_inventory.py READY_JSON OUTPUT_DIR INVENTORY_PATH ENV_PATH
 
-Writes an inventory with one cluster (``demo``, local connection) in the ``vast_clusters`` group, and a file of
+Writes an inventory with one cluster (named after the simulated cluster, local connection) in the ``vast_clusters`` group, and a file of
 ``export VAST_...=...`` lines that tools/demo.sh sources, so the password reaches the modules through the
 environment (VAST_PASSWORD) and never appears in the inventory or on a command line.
 The ready file's keys follow docs/DEVELOPING.md: host (or base_url), users, ca_path.
@@ -26,10 +26,12 @@ def main(argv):
     host = ready.get("host") or urlsplit(ready["base_url"]).netloc
     users = ready.get("users") or {}
     user = DEMO_USER if DEMO_USER in users else sorted(users)[0]
+    name = "".join(c if c.isalnum() or c in "._-" else "_" for c in str(ready.get("cluster_name") or "demo")) or "demo"
     inventory = {
         "vast_clusters": {
-            "hosts": {"demo": {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}},
-            "vars": {"asbuilt_output_dir": output_dir},
+            "hosts": {name: {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}},
+            "vars": {"asbuilt_output_dir": output_dir, "report_company": "Example Corp",
+                     "report_author": "vastops.asbuilt demo (simulated cluster)"},
         }
     }
     with open(inventory_path, "w", encoding="utf-8") as handle:
