@@ -51,6 +51,11 @@ from ansible_collections.vastops.asbuilt.plugins.module_utils.session import is_
 from ansible_collections.vastops.asbuilt.plugins.module_utils import snapshot as snap
 
 DEFAULT_MAX_MEMORY_MB = 512
+#: Page size of paged lists when the result is returned (fewer requests) ...
+MEMORY_PAGE_SIZE = 1000
+#: ... and when it is streamed into a file: what the process holds grows with the pages being decoded at once
+#: (about max_concurrency of them), so smaller pages keep a huge cluster's collection well under 150 MB.
+FILE_PAGE_SIZE = 500
 #: In-memory size estimate = JSON size x this (Python objects, plus the copy Ansible makes to return them).
 MEMORY_FACTOR = 4
 MAX_PAGE_SIZE = 10000
@@ -581,6 +586,7 @@ class Collector:
     # -- entry points ------------------------------------------------------------------------------------------
     def collect(self):
         """Collect into memory; returns the schema-1 document (an ordered dict)."""
+        self.page_size = self.page_size or MEMORY_PAGE_SIZE
         sink = MemorySink(self.max_memory_mb)
         self._run(sink)
         info = collections.OrderedDict()
@@ -603,6 +609,7 @@ class Collector:
         dest = os.path.abspath(dest)
         directory = os.path.dirname(dest)
         check_destination(dest)
+        self.page_size = self.page_size or FILE_PAGE_SIZE
         snap.remove_stale_temps(directory, os.path.basename(dest))
         store = snap.PartStore(dest, resume=resume)
         keep_parts = False

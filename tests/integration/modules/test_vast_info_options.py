@@ -103,3 +103,24 @@ def test_wrong_password_and_unreachable_host(sim_factory, tmp_path):
     text = run.stdout + run.stderr + json.dumps(run.results)
     assert password not in text and "Traceback" not in text
     assert len([e for e in sim.request_log() if e["method"] == "POST"]) == 1  # one failed login, no hammering
+
+
+def test_degradation_and_strictness(sim_factory, tmp_path):
+    sim = sim_factory(profile="tiny", vast_version="5.3.1")
+    sim.add_fault({"type": "vanish", "path": "/dtrays/*"})
+    sim.add_fault({"type": "status", "status": 500, "path": "/fans/*"})
+    tasks = [info(gather_subset=["hardware"]),
+             info(gather_subset=["hardware"], fail_on_error=True),
+             info(gather_subset=["hardware"], fail_on_error=True, dest=str(tmp_path / "strict.json.gz"))]
+    run = run_tasks(sim, tmp_path, tasks)
+    lenient, strict, strict_dest = run.results
+    assert not lenient.get("failed") and lenient["changed"] is False
+    assert "404" in lenient["meta"]["unavailable"]["hardware.dtrays"]
+    assert lenient["meta"]["errors"]["hardware.fans"]["status"] == 500
+    assert any("hardware.fans could not be read" in w for w in lenient["warnings"])
+    assert "fans" not in lenient["vast_info"]["hardware"] and lenient["vast_info"]["hardware"]["cnodes"]
+    for result in (strict, strict_dest):
+        assert result["failed"] and "hardware.fans" in result["msg"] and "fail_on_error" in result["msg"]
+        assert "dtrays" not in result["msg"]  # unavailable is not an error
+    assert not (tmp_path / "strict.json.gz").exists()
+    assert only_reads(sim) == []

@@ -114,7 +114,8 @@ def test_defaults_come_from_the_code():
     options = docs(vast_info)["DOCUMENTATION"]["options"]
     assert options["events_max"]["default"] == catalogue.EVENTS_MAX
     assert options["max_memory_mb"]["default"] == collector.DEFAULT_MAX_MEMORY_MB
-    assert options["max_records"]["default"] == 1000
+    assert "default" not in options["max_records"]
+    assert collector.MEMORY_PAGE_SIZE == 1000 and collector.FILE_PAGE_SIZE == 500
 
 
 def test_every_module_is_in_the_action_group():
