@@ -223,6 +223,29 @@ def rack_block(b):
     return {"type": "rack", "racks": [racks[k] for k in sorted(racks, key=natural_key)], "unplaced": unplaced}
 
 
+def rack_with_summary(rack):
+    """The elevation with, beside it, what each rack holds (one or two racks; more need the whole width)."""
+    if len(rack["racks"]) > 2:
+        return rack
+    rows = []
+    for r in rack["racks"]:
+        used = sum(bx["height"] for bx in r["boxes"])
+        kinds = {}
+        for bx in r["boxes"]:
+            kinds[bx["kind_label"]] = kinds.get(bx["kind_label"], 0) + 1
+        rows += [("Rack", "%s%s" % (r["name"], (" (row %s)" % r["row"]) if r.get("row") else "")),
+                 ("Height", "%d U" % r["units"]), ("Units used by boxes", "%d U" % used),
+                 ("Units free", "%d U" % max(0, r["units"] - used)),
+                 ("Boxes", ", ".join("%d %s%s" % (n, k, "es" if n > 1 else "") for k, n in sorted(kinds.items())) or "none")]
+    if rack["unplaced"]:
+        rows.append(("Boxes without a position", len(rack["unplaced"])))
+    collisions = sum(1 for r in rack["racks"] for bx in r["boxes"] if bx.get("collision"))
+    if collisions:
+        rows.append(("Boxes on a unit claimed twice", badge(collisions, "bad")))
+    rows.append(("Switches", "not placed: VMS records no rack position for switches"))
+    return {"type": "columns", "blocks": [rack, kv(rows, None)]}
+
+
 def _box_of_node(node):
     return node.get("cbox") or node.get("dbox") or node.get("ebox") or node.get("box") or "-"
 
@@ -248,8 +271,9 @@ def hardware(b, sec):
     blocks.append(heading("Rack elevation"))
     if view.records("racks") is None and all(view.records(k) is None for k in ("cboxes", "dboxes", "eboxes")):
         blocks.append(b.missing("racks", "Rack positions"))
+        rack = None
     else:
-        blocks.append(rack_block(b))
+        rack = rack_block(b)
     box_rows = []
     for kind in ("cboxes", "dboxes", "eboxes"):
         for box in view.records(kind) or []:
@@ -257,13 +281,19 @@ def hardware(b, sec):
     if box_rows:
         box_rows.sort(key=lambda kb: (natural_key(kb[1].get("rack_name")),
                                       natural_key(kb[1].get("rack_unit") or kb[1].get("index_in_rack"))))
-        blocks.append({"type": "table", "title": "Boxes", "total": len(box_rows),
-                       "csv": "boxes.csv" if "boxes.csv" in b.csv_written else None, "numeric": [],
-                       "columns": ["Box", "Type", "Rack", "Unit", "State", "Hardware", "Serial / UID"],
-                       "rows": [[box.get("name"), KIND_LABEL[kind], box.get("rack_name"),
-                                 box.get("rack_unit") or box.get("index_in_rack"), badge(box.get("state")),
-                                 box.get("hardware_type") or box.get("box_vendor"),
-                                 box.get("serial_number") or box.get("uid")] for kind, box in box_rows[:b.cap()]]})
+        boxes = {"type": "table", "title": "Boxes", "total": len(box_rows),
+                 "csv": "boxes.csv" if "boxes.csv" in b.csv_written else None, "numeric": [],
+                 "columns": ["Box", "Type", "Rack", "Unit", "State", "Hardware", "Serial / UID"],
+                 "rows": [[box.get("name"), KIND_LABEL[kind], box.get("rack_name"),
+                           box.get("rack_unit") or box.get("index_in_rack"), badge(box.get("state")),
+                           box.get("hardware_type") or box.get("box_vendor"),
+                           box.get("serial_number") or box.get("uid")] for kind, box in box_rows[:b.cap()]]}
+        if rack is not None:
+            blocks.append(rack_with_summary(rack))
+            rack = None
+        blocks.append(boxes)
+    if rack is not None:
+        blocks.append(rack_with_summary(rack))
     drives = [("SSD", d) for d in view.records("ssds") or []] + [("NVRAM", d) for d in view.records("nvrams") or []]
     if view.records("ssds") is None:
         blocks.append(b.missing("ssds", "Drives"))

@@ -197,11 +197,15 @@ def monitoring(b, sec):
         if events is None:
             blocks.append(b.missing("events", "Events"))
         else:
+            info = next((v for k, v in (view.meta.get("resources") or {}).items() if k.endswith(".events")), {}) or {}
             blocks += b.table("events", "Recent events", ["Time", "Severity", "Object", "Event"],
                               lambda e: [e.get("timestamp"), e.get("severity"), "%s %s" % (text(e.get("object_type")),
                                                                                            text(e.get("object_name"))),
                                          e.get("event_message") or e.get("event_name")],
                               sort=lambda e: [-ord(c) for c in text(e.get("timestamp"))])
+            if info.get("truncated") and info.get("total"):
+                blocks.append(note("The collection read the newest %d of the %s events the cluster holds."
+                                   % (len(events), info["total"])))
 
 
 # ---- health findings -----------------------------------------------------------------------------------------
@@ -228,8 +232,8 @@ def appendix(b, sec):
             ("Requests", session.get("requests")), ("Pages", session.get("pages")),
             ("Retries", "%s%s" % (text(session.get("retries")), (" (%s)" % text(session.get("retry_reasons")))
                                   if session.get("retry_reasons") else "")),
-            ("Logins / token refreshes", "%s / %s" % (text(session.get("token_logins")),
-                                                      text(session.get("token_refreshes") or session.get("refreshes")))),
+            ("Logins / token refreshes", "%s / %s" % (text(session.get("token_logins")), text(
+                session.get("token_refreshes") if session.get("token_refreshes") is not None else session.get("refreshes")))),
             ("Bytes received", human_bytes(session.get("bytes_received") or session.get("bytes"))),
             ("Peak memory (MB)", session.get("peak_rss_mb"))]
     if isinstance(latency, dict) and latency:

@@ -160,6 +160,9 @@ def render_block(block):
         return '%s<div class="figure">%s</div>' % (_caption(block.get("title")), report_svg.bars(block["items"]))
     if kind == "health":
         return render_health(block)
+    if kind == "columns":
+        return '<div class="columns">%s</div>' % "".join('<div class="col">%s</div>' % render_block(inner)
+                                                         for inner in block["blocks"])
     raise ValueError("unknown report block %r" % kind)
 
 

@@ -130,6 +130,8 @@ def render_block(block):
         return head + table(["", ""], [[i[0], i[2]] for i in block["items"]])
     if kind == "health":
         return render_health(block)
+    if kind == "columns":
+        return "\n\n".join(render_block(inner) for inner in block["blocks"])
     raise ValueError("unknown report block %r" % kind)
 
 

@@ -82,6 +82,9 @@ table.sortable th:after{content:" \\2195";color:#b0bac4;font-size:10px}
 .badge.muted{color:#4a545e;background:#f1f3f5;border-color:#d5dade}
 .figure{margin:10px 0 16px}
 .racks{display:flex;flex-wrap:wrap;gap:22px;align-items:flex-start}
+.columns{display:flex;flex-wrap:wrap;gap:30px;align-items:flex-start}
+.columns>.col{flex:0 0 auto}.columns>.col+.col{flex:1 1 360px;min-width:0;max-width:560px;padding-top:26px}
+.columns .figure{margin-top:0}
 svg{max-width:100%%;height:auto}
 svg text{font-family:inherit}
 .rack-title{font-size:13px;font-weight:650;text-anchor:middle;fill:#1d2733}
@@ -129,6 +132,7 @@ body{font-size:10pt;background:#fff}
 nav.toc{position:static;max-height:none;overflow:visible;background:#fff;border:0;padding:14pt 0;page-break-after:always}
 nav.toc a{padding:2pt 0}
 section.section{page-break-before:always;padding:0;border:0}
+.columns{display:block}
 section.section>h2 .num{background:#fff;color:var(--brand);border:2px solid var(--brand)}
 .tablewrap{overflow:visible}
 table.data th{background:#fff;border-bottom:1.5pt solid #5b6875}

@@ -18,8 +18,8 @@ KIND_COLOUR = {"C": "#1f6fb2", "D": "#2e8b57", "E": "#7b3fa0"}
 TONE_COLOUR = {"ok": "#2e7d32", "warn": "#e07b00", "bad": "#c62828", "info": "#1565c0", "minor": "#c79a00",
                "muted": "#8a949e"}
 SEVERITY_COLOUR = {"critical": "#c62828", "major": "#e07b00", "minor": "#c79a00", "info": "#1565c0"}
-UNIT_H = 15
-RACK_W = 300
+UNIT_H = 16
+RACK_W = 320
 GUTTER = 30
 
 
@@ -68,24 +68,28 @@ def rack(rack_info):
         out.append('<rect x="%d" y="%.1f" width="14" height="11" rx="2" class="kind-chip"/>' % (inner_x + 5, ty - 9))
         out.append('<text x="%d" y="%.1f" class="kind-letter">%s</text>' % (inner_x + 12, ty - 0.5, esc(box["kind"])))
         out.append('<text x="%d" y="%.1f" class="box-label">%s</text>' % (
-            inner_x + 23, ty, esc(_fit(box["name"], inner_w - 70))))
+            inner_x + 24, ty, esc(_fit(box["name"], inner_w - 72))))
         out.append('<text x="%d" y="%.1f" class="box-unit">%s</text></g>' % (inner_x + inner_w - 6, ty, span))
     out.append("</svg>")
     return "".join(out)
 
 
 def legend(kinds):
+    """The key of the rack drawing, one entry per line (it sits under a rack)."""
     names = {"C": "CBox (compute)", "D": "DBox (storage)", "E": "EBox (compute + storage)"}
-    out = ['<svg class="legend" role="img" width="%d" height="22" '
-           'viewBox="0 0 %d 22"><title>Legend</title>' % (190 * (len(kinds) + 1), 190 * (len(kinds) + 1))]
-    x = 0
-    for kind in kinds:
-        out.append('<rect x="%d" y="4" width="14" height="14" rx="2" fill="%s"/>' % (x, KIND_COLOUR[kind]))
-        out.append('<text x="%d" y="15" class="kind-letter-l">%s</text>' % (x + 7, kind))
-        out.append('<text x="%d" y="16" class="legend-text">%s</text>' % (x + 20, esc(names[kind])))
-        x += 190
-    out.append('<rect x="%d" y="4" width="14" height="14" rx="2" class="legend-collision"/>' % x)
-    out.append('<text x="%d" y="16" class="legend-text">unit claimed twice</text></svg>' % (x + 20))
+    entries = [(KIND_COLOUR[k], k, names[k]) for k in kinds] + [(None, "", "unit claimed twice")]
+    h = 20 * len(entries)
+    out = ['<svg class="legend" role="img" width="%d" height="%d" viewBox="0 0 %d %d"><title>Legend</title>'
+           % (RACK_W, h, RACK_W, h)]
+    for i, (colour, letter, label) in enumerate(entries):
+        y = i * 20 + 3
+        if colour:
+            out.append('<rect x="%d" y="%d" width="14" height="14" rx="2" fill="%s"/>' % (GUTTER, y, colour))
+            out.append('<text x="%d" y="%d" class="kind-letter-l">%s</text>' % (GUTTER + 7, y + 11, letter))
+        else:
+            out.append('<rect x="%d" y="%d" width="14" height="14" rx="2" class="legend-collision"/>' % (GUTTER, y))
+        out.append('<text x="%d" y="%d" class="legend-text">%s</text>' % (GUTTER + 22, y + 12, esc(label)))
+    out.append("</svg>")
     return "".join(out)
 
 
