@@ -56,6 +56,47 @@ def capacity_figures(cluster, findings):
             "critical": thresholds.get("capacity_critical_percent", 90)}
 
 
+def _plural(n, word, plural=None):
+    return "%d %s" % (n, word if n == 1 else (plural or word + "s"))
+
+
+def narrative(b, cluster):
+    """Two or three plain sentences a reader takes away from the report."""
+    release = short_version(cluster.get("sw_version")).rsplit(".", 1)[0] if cluster.get("sw_version") else "?"
+    parts = ["%s is a VAST %s cluster" % (cluster.get("name") or b.view.cluster_name, release)]
+    e_boxes, c_boxes, d_boxes = count(b, "eboxes"), count(b, "cboxes"), count(b, "dboxes")
+    c_nodes, d_nodes, racks = count(b, "cnodes"), count(b, "dnodes"), count(b, "racks")
+    if e_boxes:
+        parts.append(" of %s" % _plural(e_boxes, "EBox", "EBoxes"))
+    elif c_boxes is not None and d_boxes is not None:
+        parts.append(" of %s and %s" % (_plural(c_boxes, "CBox", "CBoxes"), _plural(d_boxes, "DBox", "DBoxes")))
+    if c_nodes is not None and d_nodes is not None:
+        parts.append(" (%s, %s)" % (_plural(c_nodes, "CNode"), _plural(d_nodes, "DNode")))
+    if racks:
+        parts.append(" in %s" % _plural(racks, "rack"))
+    figs = capacity_figures(cluster, b.findings)
+    if figs["used_percent"] is not None:
+        parts.append(", with %s of usable capacity, %.0f%% of it in use" % (
+            human_bytes(figs["usable"]), figs["used_percent"]))
+        if figs.get("drr"):
+            parts.append(" at a data reduction of %s" % figs["drr"])
+    out = "".join(parts) + "."
+    if b.findings:
+        summ = b.findings["summary"]
+        sev = summ["by_severity"]
+        found = [_plural(sev[s], "%s finding" % s) for s in ("critical", "major", "minor", "info") if sev[s]]
+        if found:
+            out += " The health check of %d rules found %s%s." % (
+                summ["rules"], ", ".join(found[:-1]) + (" and " if len(found) > 1 else "") + found[-1],
+                "; the most important are listed below" if (sev["critical"] or sev["major"]) else "")
+        else:
+            out += " The health check of %d rules found nothing to report." % summ["rules"]
+        if summ["not_evaluated"]:
+            out += " %s could not be evaluated for lack of data (see Health findings)." % _plural(
+                summ["not_evaluated"], "rule")
+    return out
+
+
 # ---- executive summary ---------------------------------------------------------------------------------------
 def executive_summary(b, sec):
     cluster = b.view.first("clusters")
@@ -83,6 +124,8 @@ def executive_summary(b, sec):
                       "sub": "%s tenants" % text(count(b, "tenants")), "tone": "info"})
     cards.append(health_cards(b.findings))
     sec["blocks"].append({"type": "cards", "cards": cards})
+    if cluster:
+        sec["blocks"].append({"type": "para", "text": narrative(b, cluster)})
     if cluster:
         sec["blocks"].append(kv([
             ("Cluster", cluster.get("name")), ("PSNT", cluster.get("psnt")), ("GUID", cluster.get("guid")),

@@ -152,6 +152,8 @@ def render_block(block):
         return '<p class="note %s">%s</p>' % (esc(block.get("tone") or "info"), esc(block["text"]))
     if kind == "heading":
         return _caption(block["text"])
+    if kind == "para":
+        return '<p class="lead">%s</p>' % esc(block["text"])
     if kind == "rack":
         return render_rack(block)
     if kind == "capacity":

@@ -117,6 +117,8 @@ def render_block(block):
         return "> %s" % md(block["text"])
     if kind == "heading":
         return "### %s" % md(block["text"])
+    if kind == "para":
+        return md(block["text"])
     if kind == "rack":
         return render_rack(block)
     if kind == "capacity":

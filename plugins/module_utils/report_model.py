@@ -16,6 +16,7 @@ collected or not served: ``note`` says why). Blocks (``type`` and fields):
 ``cards``    cards [{label, value, sub, tone}]       key figures
 ``note``     text, tone (info / warn / missing)      a sentence instead of data
 ``heading``  text                                    a sub-heading
+``para``     text                                    a paragraph of prose (the executive summary's narrative)
 ``rack``     racks [...], unplaced [...]             drawn as SVG (HTML) or listed (Markdown)
 ``capacity`` figures {...}                           drawn as SVG (HTML) or listed (Markdown)
 ``bars``     title, items [[label, value, text]]     a horizontal bar chart

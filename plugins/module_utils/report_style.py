@@ -55,6 +55,7 @@ h4{font-size:14px;margin:0 0 4px}
 .note.missing{border-left-color:#e07b00;background:#fff8ef}
 .note.warn{border-left-color:#c62828;background:#fff3f3}
 .more{font-size:12.5px;color:var(--muted);margin:2px 0 12px}
+.lead{font-size:15.5px;line-height:1.6;max-width:920px;margin:4px 0 18px}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(168px,1fr));gap:12px;margin:10px 0 18px}
 .card{border:1px solid var(--line);border-top:4px solid var(--accent);border-radius:6px;padding:10px 13px;background:#fff}
 .card.ok{border-top-color:#2e7d32}.card.warn{border-top-color:#e07b00}.card.bad{border-top-color:#c62828}
@@ -135,7 +136,7 @@ section.section{page-break-before:always;padding:0;border:0}
 .columns{display:block}
 section.section>h2 .num{background:#fff;color:var(--brand);border:2px solid var(--brand)}
 .tablewrap{overflow:visible}
-table.data th{background:#fff;border-bottom:1.5pt solid #5b6875}
+table.data thead th{background:#fff;border-bottom:1.5pt solid #5b6875}
 table.data tbody tr:nth-child(even) td{background:#fff}
 table.sortable th:after{content:""}
 thead{display:table-header-group}
