@@ -56,8 +56,8 @@ MEMORY_PAGE_SIZE = 1000
 #: ... and when it is streamed into a file: what the process holds grows with the pages being decoded at once
 #: (about max_concurrency of them), so smaller pages keep a huge cluster's collection well under 150 MB.
 FILE_PAGE_SIZE = 500
-#: In-memory size estimate = JSON size x this (Python objects, plus the copy Ansible makes to return them).
-MEMORY_FACTOR = 4
+#: In-memory size estimate = JSON size x this (Python objects ~4x, plus the JSON copy the module returns; measured).
+MEMORY_FACTOR = 5
 MAX_PAGE_SIZE = 10000
 _COST_ORDER = {"heavy": 0, "paged": 1, "cheap": 2}
 
@@ -507,7 +507,7 @@ class Collector:
         for key, result in errors:
             self.warnings.append("%s could not be read: %s" % (key, result["reason"]))
         if errors and self.fail_on_error:
-            first_key, first = errors[0]
+            first = errors[0][1]
             raise CollectionError(
                 "%d resource%s could not be read and fail_on_error is set: %s" % (
                     len(errors), "s" if len(errors) > 1 else "",
@@ -643,6 +643,13 @@ class Collector:
 
 def check_destination(dest):
     """Fail early (before reading anything) when *dest* cannot be written."""
+    try:
+        _check_destination(dest)
+    except (ValueError, TypeError) as exc:
+        raise CollectionError("dest: %r is not a usable file path (%s)." % (dest, exc))
+
+
+def _check_destination(dest):
     directory = os.path.dirname(os.path.abspath(dest))
     if not os.path.isdir(directory):
         raise CollectionError("dest: the directory %s does not exist." % directory,

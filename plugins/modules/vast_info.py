@@ -104,7 +104,7 @@ options:
   max_memory_mb:
     description:
       - Without O(dest), stop with a clear message (suggesting O(dest)) when the data held in memory would pass this
-        many megabytes, instead of exhausting a small execution node. The estimate is four times the JSON size of the
+        many megabytes, instead of exhausting a small execution node. The estimate is five times the JSON size of the
         records read. V(0) disables the guard.
     type: int
     default: 512

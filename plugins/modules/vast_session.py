@@ -14,7 +14,9 @@ version_added: 0.1.0
 description:
   - With O(state=present), logs in once (JWT) and returns the access and refresh tokens and their expiry, so later
     tasks pass them as O(access_token)/O(refresh_token) (or share O(token_file)) instead of logging in per task.
-    With an O(api_token), checks that the cluster accepts it. It also returns the cluster's identity and versions.
+    With an O(api_token), checks that the cluster accepts it and returns C(valid) (not the token; the caller has
+    it, and Ansible masks the value of a C(no_log) option anyway). It also returns the cluster's identity and
+    versions.
   - With O(state=absent) (in an C(always) section), ends the session. JWTs cannot be revoked through the VMS API
     (they expire by themselves, after 1 hour and 1 day by default), so this forgets them and removes
     O(token_file); with O(revoke=true) and O(api_token_id) it also revokes that API token on the cluster.

@@ -107,9 +107,11 @@ def test_facts_and_module_defaults(sim_factory, tmp_path):
          "when": "vast_capabilities.views.available and not vast_capabilities.health.available"},
         {"vastops.asbuilt.vast_facts": {"gather_subset": ["min"]}, "check_mode": True},
         {"vastops.asbuilt.vast_info": {"gather_subset": ["switches"]}},
+        {"vastops.asbuilt.vast_session": {}},
     ]
     run = run_tasks(None, tmp_path, tasks, env=sim_env(None), play_extra={"module_defaults": defaults})
-    facts, seen, cheap, info = run.results
+    facts, seen, cheap, info, session = run.results
+    assert session["auth_method"] == "jwt" and session["access_token"]  # the action plugin honours the group
     assert not facts.get("failed"), facts
     values = facts["ansible_facts"]
     assert values["vast_cluster"]["name"] == sim.records("clusters")[0]["name"]
