@@ -46,14 +46,14 @@ def logo_data_uri(data):
 
 
 def report_json(view, findings, model):
-    """The data behind the report: identity, figures, findings and every collected resource."""
+    """The report as data: every section with its blocks (the same tables, figures and notes as the HTML and
+    Markdown pages), the findings and the collection's meta. The complete records are in the snapshot (schema 1)
+    and the CSV inventories; they are not copied here (a large cluster's would be hundreds of megabytes)."""
     return {"schema_version": 1, "kind": "vastops.asbuilt.report",
-            "report": {"title": model["title"], "company": model["company"], "author": model["author"],
-                       "generated_at": model["generated_at"], "levels": model["levels"],
-                       "sections": [{"id": s["id"], "title": s["title"], "level": s["level"], "status": s["status"],
-                                     "note": s["note"]} for s in model["sections"]]},
-            "cluster": view.cluster, "collected_at": view.collected_at,
-            "findings": findings, "data": dict((name, view.records(name)) for name in view.resource_names()),
+            "title": model["title"], "subtitle": model["subtitle"], "company": model["company"],
+            "author": model["author"], "generated_at": model["generated_at"], "collected_at": view.collected_at,
+            "cluster": view.cluster, "levels": model["levels"], "sections": model["sections"],
+            "csv_files": model["csv_files"], "snapshot": "snapshot.json.gz", "findings": findings,
             "meta": view.meta}
 
 

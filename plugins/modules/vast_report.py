@@ -16,7 +16,8 @@ description:
     optionally, the findings written by M(vastops.asbuilt.vast_healthcheck).
   - C(report.html) is one self-contained file (inline CSS, inline SVG drawings, the logo as a data URI) and loads
     nothing from the network, so it opens on air-gapped sites and prints cleanly. C(report.md) mirrors it.
-    C(report.json) holds the data behind it. The CSV inventories (C(nodes.csv), C(boxes.csv), C(drives.csv),
+    C(report.json) is the same report as data (sections with their tables, figures and notes, the findings and
+    the collection's meta); the complete records stay in the snapshot and the CSV inventories. The CSV inventories (C(nodes.csv), C(boxes.csv), C(drives.csv),
     C(switch_ports.csv), C(vips.csv), C(views.csv)) are complete lists; long HTML tables are capped by the detail
     level and point to them.
   - Sections (executive summary, cluster, capacity, hardware and racks, network, switches, logical configuration,

@@ -52,8 +52,11 @@ def test_ebox_cluster(sim_factory, tmp_path):
     assert set(drawn) == set(b["name"] for b in eboxes)
     assert set(t.text for t in root.iter("text") if t.get("class") == "kind-letter") == {"E"}
     assert "This cluster has no DTrays (EBox architecture)." in text
-    nodes = read_json(os.path.join(rundir, "report.json"))["data"]
-    assert len(nodes["cnodes"]) == len(sim.records("cnodes")) and len(nodes["eboxes"]) == len(eboxes)
+    report = read_json(os.path.join(rundir, "report.json"))
+    hardware = next(s for s in report["sections"] if s["id"] == "hardware")
+    cards = dict((c["label"], c["value"]) for blk in hardware["blocks"] if blk["type"] == "cards" for c in blk["cards"])
+    assert cards["EBoxes"] == str(len(eboxes)) and cards["CNodes"] == str(len(sim.records("cnodes")))
+    assert "CBoxes" not in cards
 
 
 def test_vast_47_basic_auth_only(sim_factory, tmp_path):
