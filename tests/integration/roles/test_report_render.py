@@ -105,3 +105,23 @@ def test_markdown_mirrors_the_html(view):
     titles = [h.text for h in root.iter("h3") if h.text]
     for title in titles:
         assert "### %s" % title.replace("_", "\\_") in md, title
+
+
+def test_branding_logo_and_colours(view):
+    import base64
+    import zlib
+    import struct
+
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xffffffff)
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+           + chunk(b"IDAT", zlib.compress(b"\x00\x1b\x36\x5d")) + chunk(b"IEND", b""))
+    files, _model = render_files(view, evaluate(view), formats=["html"], logo=png,
+                                 colours={"primary": "#112233", "accent": "#445566"},
+                                 options={"title": "Network As-Built", "company": "ACME", "author": "J. Doe"})
+    html = files["report.html"].decode("utf-8")
+    assert 'src="data:image/png;base64,%s"' % base64.b64encode(png).decode("ascii") in html
+    assert "--brand:#112233" in html and "--accent:#445566" in html
+    assert "<h1>Network As-Built</h1>" in html and "J. Doe" in html
+    with pytest.raises(ValueError):
+        render_files(view, None, formats=["html"], colours={"primary": "red;}body{display:none"})
