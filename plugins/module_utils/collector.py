@@ -196,15 +196,31 @@ class _MemoryWriter:
         self.key = key
         self.records = []
         self.budget = budget
+        self._sha = hashlib.sha256()
+        self._last = None
+        self._sorted = True
+        self._bytes = 0
 
     def add(self, record):
-        self.budget.charge(len(canonical_json(record)) + 2, self.key)
+        line = canonical_json(record).encode("utf-8")
+        self.budget.charge(len(line) + 2, self.key)
+        key = sort_key(record)
+        if self._last is not None and key < self._last:
+            self._sorted = False
+        self._last = key
+        if self._sorted:
+            self._sha.update(line)
+            self._sha.update(b"\n")
+        self._bytes += len(line) + 2
         self.records.append(record)
 
     def finish(self):
-        self.records.sort(key=sort_key)
-        digest, size = snap.records_digest(self.records)
-        return {"count": len(self.records), "sha256": digest, "data_bytes": size}
+        if not self._sorted:
+            self.records.sort(key=sort_key)
+            digest = snap.records_digest(self.records)[0]
+        else:
+            digest = self._sha.hexdigest()
+        return {"count": len(self.records), "sha256": digest, "data_bytes": self._bytes}
 
     def abort(self):
         self.records = []

