@@ -5,9 +5,12 @@
 
 The bound is on *requests in flight*, not on threads: :class:`AdaptiveLimiter` is a semaphore whose size moves
 by AIMD - halved on 429/503/timeouts (once per congestion event, not once per failed request), grown by one after
-a run of healthy answers, never above ``max_concurrency`` and never below 1.  The transport takes a slot around
-each HTTP request only, so tasks that wait for pages (which themselves are read in parallel) cannot deadlock the
-pool, and a token refresh never waits behind the requests that need it.
+a run of healthy answers, never above ``max_concurrency`` and never below 1.  The limit at which the last
+overload happened is remembered: growing back up to just below it is quick, but reaching it again takes a run
+``PROBE_FACTOR`` times longer (a cluster that throttles above N in flight answers 429 with Retry-After, and each
+429 costs a whole Retry-After; probing the known ceiling every few requests cost seconds per collection).
+The transport takes a slot around each HTTP request only, so tasks that wait for pages (which themselves are
+read in parallel) cannot deadlock the pool, and a token refresh never waits behind the requests that need it.
 
 :class:`WorkerPool` runs independent tasks (resources, pages) on threads; ``run_parallel`` returns every
 result or exception, and ``ordered_map`` yields results in submission order with a bounded read-ahead window
@@ -24,6 +27,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 
+PROBE_FACTOR = 8
+
+
 class AdaptiveLimiter:
     """An AIMD-sized semaphore for requests in flight."""
 
@@ -38,6 +44,7 @@ class AdaptiveLimiter:
         self._epoch = 0          # bumped on each decrease; overload signals from older requests are ignored
         self._healthy_run = 0
         self._baseline = None    # EWMA of healthy latencies
+        self.ceiling = None      # the limit at which the last overload happened (None: none, or probed past it)
         self.peak_in_flight = 0
         self.decreases = 0
         self.increases = 0
@@ -67,6 +74,7 @@ class AdaptiveLimiter:
             if outcome == "overload":
                 self._healthy_run = 0
                 if ticket == self._epoch and self.limit > self.minimum:
+                    self.ceiling = self.limit
                     self.limit = max(self.minimum, self.limit // 2)
                     self._epoch += 1
                     self.decreases += 1
@@ -82,10 +90,15 @@ class AdaptiveLimiter:
                         self._baseline = 0.9 * self._baseline + 0.1 * latency
                 if healthy:
                     self._healthy_run += 1
-                    if self._healthy_run >= self.growth_after and self.limit < self.maximum:
+                    needed = self.growth_after
+                    if self.ceiling is not None and self.limit + 1 >= self.ceiling:
+                        needed = self.growth_after * PROBE_FACTOR   # back to where the cluster pushed back
+                    if self._healthy_run >= needed and self.limit < self.maximum:
                         self.limit += 1
                         self.increases += 1
                         self._healthy_run = 0
+                        if self.ceiling is not None and self.limit >= self.ceiling:
+                            self.ceiling = None                     # probed it: the cluster may have more room now
                         self._note("increase")
                 else:
                     self._healthy_run = 0
@@ -97,7 +110,7 @@ class AdaptiveLimiter:
 
     def summary(self):
         with self._cond:
-            return {"max": self.maximum, "settled": self.limit, "lowest": self.low_water,
+            return {"max": self.maximum, "settled": self.limit, "lowest": self.low_water, "ceiling": self.ceiling,
                     "peak_in_flight": self.peak_in_flight, "decreases": self.decreases,
                     "increases": self.increases, "history": [list(h) for h in self.history[-50:]]}
 

@@ -21,6 +21,23 @@ def test_aimd_halves_once_per_congestion_event_and_grows_back():
     assert summary["lowest"] == 1 and summary["settled"] == 8 and summary["max"] == 8
 
 
+def test_growth_back_to_the_overload_ceiling_is_slow_then_free_again():
+    limiter = AdaptiveLimiter(8, initial=4, growth_after=4)
+    limiter.release(limiter.acquire(), "overload")          # throttled at 4 in flight
+    assert limiter.limit == 2 and limiter.summary()["ceiling"] == 4
+    for _ in range(4):
+        limiter.release(limiter.acquire(), "ok", 0.01)
+    assert limiter.limit == 3                                 # below the ceiling: quick
+    for _ in range(4 * 8 - 1):
+        limiter.release(limiter.acquire(), "ok", 0.01)
+    assert limiter.limit == 3                                 # reaching the ceiling again takes PROBE_FACTOR x longer
+    limiter.release(limiter.acquire(), "ok", 0.01)
+    assert limiter.limit == 4 and limiter.ceiling is None     # probed: quick growth again above it
+    for _ in range(4):
+        limiter.release(limiter.acquire(), "ok", 0.01)
+    assert limiter.limit == 5
+
+
 def test_slow_answers_do_not_grow():
     limiter = AdaptiveLimiter(4, initial=2, growth_after=2)
     limiter.release(limiter.acquire(), "ok", 0.01)
