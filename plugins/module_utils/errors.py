@@ -183,10 +183,20 @@ class CircuitOpen(ConnectionFailed):
 
 
 class DeadlineExceeded(VastError):
-    """The overall deadline (or a read timeout on every retry) ran out."""
+    """The overall deadline ran out: nothing more is read (fatal for a collection)."""
 
     kind = "deadline"
     default_hint = "Raise deadline/timeout, or lower the amount of data read (gather_subset, page size)."
+
+
+class RequestTimeout(VastError):
+    """One request got no complete answer within ``timeout``, on every retry.
+
+    Not the overall deadline: only that read failed, and a collection goes on with the other resources.
+    """
+
+    kind = "timeout"
+    default_hint = "The cluster or network is slow or overloaded; raise timeout or lower max_concurrency."
 
 
 class AuthenticationError(VastError):

@@ -56,7 +56,7 @@ except ImportError:  # pragma: no cover - Python 2 is not supported, this keeps 
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.errors import (
     ApiError, AuthenticationError, CircuitOpen, ConnectionFailed, DeadlineExceeded, NotFound, PermissionDenied,
-    ProtocolError, ReadOnlyViolation, TlsError, VastError, body_excerpt,
+    ProtocolError, ReadOnlyViolation, RequestTimeout, TlsError, VastError, body_excerpt,
 )
 
 USER_AGENT = "vastops.asbuilt"
@@ -404,7 +404,7 @@ class Transport:
                          "network if this persists."))
             except requests.exceptions.Timeout as exc:
                 status_label, outcome = "timeout", "overload"
-                raise _Retry("read_timeout", DeadlineExceeded(
+                raise _Retry("read_timeout", RequestTimeout(
                     "No answer from %s within timeout=%ss." % (self.params.netloc, self.params.timeout), url=url,
                     hint="The cluster is slow or overloaded; raise timeout or lower max_concurrency."))
             except requests.exceptions.RequestException as exc:
@@ -415,13 +415,13 @@ class Transport:
                 body = self._read_body(response, timeout)
             except _BodyTimeout:
                 status_label, outcome = "body_timeout", "overload"
-                raise _Retry("body_timeout", DeadlineExceeded(
+                raise _Retry("body_timeout", RequestTimeout(
                     "The answer from %s did not arrive completely within timeout=%ss." % (
                         self.params.netloc, self.params.timeout), url=url, status=response.status_code,
                     hint="The cluster or network is very slow; raise timeout."))
             except urllib3.exceptions.ReadTimeoutError:
                 status_label, outcome = "body_timeout", "overload"
-                raise _Retry("body_timeout", DeadlineExceeded(
+                raise _Retry("body_timeout", RequestTimeout(
                     "The answer from %s stalled for longer than timeout=%ss." % (
                         self.params.netloc, self.params.timeout), url=url, status=response.status_code,
                     hint="The cluster or network is very slow; raise timeout."))

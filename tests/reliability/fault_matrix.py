@@ -201,6 +201,10 @@ def quick_cases():
             outcome = ("correct",)
         out.append(Case(fault, scope, [scoped], outcome, verify=_verify_for(fault, scope)))
     out.extend(_special_cases())
+    # a read timeout on one resource fails that resource, not the collection (short timeout: quick)
+    out.append(Case("latency past timeout", "one resource", [{"type": "latency", "delay_ms": 800, "path": ONE_PATH}],
+                    ("degraded",), "every answer of one resource later than the read timeout",
+                    options={"timeout": 0.5, "retries": 1}))
     return out
 
 
@@ -222,7 +226,9 @@ def full_cases(scope):
         out.append(Case("admission", "one resource",
                         [{"type": "admission", "max_concurrent": 1, "retry_after": 0, "path": ONE_PATH}],
                         ("correct",)))
-
+        out.append(Case("latency past timeout", "one resource",
+                        [{"type": "latency", "delay_ms": 2600, "path": ONE_PATH}], ("degraded",),
+                        "every answer of one resource later than the read timeout"))
     return out
 
 
