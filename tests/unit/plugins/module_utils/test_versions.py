@@ -30,7 +30,9 @@ def test_twenty_digit_segment_does_not_overflow_and_orders():
 def test_numeric_not_string_comparison():
     assert VastVersion("5.10.0") > VastVersion("5.3.1")
     assert VastVersion("5.10.0") > "5.9.9"
-    assert "5.10" > "5.3" is not True or True  # string comparison would say otherwise; we never use it
+    # The trap: as strings, 5.10 sorts before 5.3. Parsed versions get it right.
+    assert ("5.10" > "5.3") is False
+    assert VastVersion("5.10") > VastVersion("5.3")
     assert sorted(["5.10.0", "5.3.1", "5.2.0", "4.7.0"], key=VastVersion) == ["4.7.0", "5.2.0", "5.3.1", "5.10.0"]
 
 
