@@ -191,6 +191,10 @@ class ConnectionParams:
         """Check every option and their combinations; raise OptionError naming the option."""
         for name in self._SECRET_ATTRS:
             register_secret(getattr(self, name))
+        if isinstance(self.api_token, str) and "." in self.api_token:
+            # a VMS API token is <prefix>.<secret>; the prefix is public (it starts the id /apitokens/ lists), so
+            # the secret part alone is as good as the token
+            register_secret(self.api_token.split(".", 1)[1])
         register_basic_credentials(self.username, self.password)
         if self.scheme not in ("https", "http"):
             raise OptionError("scheme", "must be https")

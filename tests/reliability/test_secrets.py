@@ -67,6 +67,7 @@ def asbuilt_run(rel_sims, tmp_path_factory, secrets):
         {"type": "status", "status": 500, "path": "/token/*", "method": "POST", "body": _echo()}])
     taps = [tap_jwts(s) for s in (pw_sim, token_sim, fail_sim)]
     secrets.add("API token", token)
+    secrets.add("API token secret", token.split(".", 1)[1])
     creds = {"vast_username": "admin", "vast_password": CANARY_PASSWORD}
     inv = inventory(tmp, {"pw-echo": host_vars(pw_sim, **creds),
                           "api-token": host_vars(token_sim, vast_api_token=token),
