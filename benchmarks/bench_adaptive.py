@@ -8,12 +8,14 @@ simulator's log counts the 429s it sent. Profile ``medium`` (``small`` with BENC
 limit on the same simulator is the reference.
 """
 import os
+import time
 
 import common
 from common import fmt, mmm, verdict
 
 LIMIT = 3
 LATENCY_MS = 20
+BUDGET_S = 45
 
 
 def _run(ctx, sim):
@@ -34,9 +36,13 @@ def run(ctx):
     profile = "small" if ctx["quick"] else "medium"
     sim = common.Sim(ctx["workdir"], profile, latency_ms=LATENCY_MS, name="adaptive").start()
     try:
-        free = [_run(ctx, sim) for _ in range(ctx["runs"])]
+        free, limited, started = [], [], time.monotonic()
+        while common.keep_going(ctx, "adaptive", started, len(free), BUDGET_S / 3.0):
+            free.append(_run(ctx, sim))
         sim.configure(max_concurrent=LIMIT)
-        limited = [_run(ctx, sim) for _ in range(ctx["runs"])]
+        started = time.monotonic()
+        while common.keep_going(ctx, "adaptive", started, len(limited), BUDGET_S * 2 / 3.0):
+            limited.append(_run(ctx, sim))
     finally:
         sim.stop()
     rows = []
@@ -51,7 +57,8 @@ def run(ctx):
     notes = ["concurrency history of the last limited run (seconds, limit, why): " +
              ", ".join("%s:%s %s" % (h[0], h[1], h[2]) for h in history[:14]) + (" ..." if len(history) > 14 else ""),
              "retry reasons (last limited run): %s" % (limited[-1]["retry_reasons"] or {}),
-             "each 429 carries Retry-After: 1, which the client honours (plus jitter): throttling costs whole seconds"]
+             "each 429 carries Retry-After: 1, which the client honours (plus jitter): throttling costs whole seconds"
+             ] + common.trimmed_note(ctx, "adaptive")
     met = all(r["ok"] and not r["errors"] for r in limited)
     targets = [verdict(met, "the collection finished complete in %d/%d runs under the admission limit"
                        % (sum(r["ok"] and not r["errors"] for r in limited), len(limited)),

@@ -59,6 +59,29 @@ def table(columns, rows):
     return "\n".join(lines)
 
 
+def keep_going(ctx, name, started, done, budget_s):
+    """Whether benchmark *name* runs another repetition: up to ctx["runs"], at least 2 (when asked for), and
+    beyond 2 only while the repetitions so far fit in its share *budget_s* of the 10-minute budget (a busy
+    machine gets fewer repetitions; ``ctx["trimmed"]`` and the notes say so)."""
+    if done >= ctx["runs"]:
+        return False
+    if done < min(2, ctx["runs"]):
+        return True
+    elapsed = time.monotonic() - started
+    if elapsed + elapsed / done <= budget_s:
+        return True
+    ctx.setdefault("trimmed", {})[name] = done
+    return False
+
+
+def trimmed_note(ctx, name):
+    done = ctx.get("trimmed", {}).get(name)
+    if done is None:
+        return []
+    return ["%d run(s) instead of %d: the machine was too slow for more within this benchmark's share of the "
+            "10-minute budget" % (done, ctx["runs"])]
+
+
 def verdict(met, what, limited_by=None):
     """One target line: 'target met: ...' or 'target NOT met: ... limited by ...'."""
     if met:

@@ -47,6 +47,7 @@ def main(argv=None):
         "workdir": common.make_workdir(),
         "cleanup": [],
         "results": {},
+        "trimmed": {},
         "deadline": started + (110 if args.quick else 570),   # budget: 2 / 10 minutes (a benchmark may trim runs)
     }
     machine = common.machine_info()
