@@ -58,6 +58,29 @@ def load_snapshot(path):
     return SnapshotView(read_json_document(path), source=path)
 
 
+#: Members of ``meta`` that readers use as objects (a corrupt or hand-edited snapshot must fail clearly).
+_META_OBJECTS = ("cluster", "resources", "unavailable", "errors", "counts", "session", "options")
+
+
+def _check_shape(doc, source):
+    """SnapshotError when the document's containers are not what schema 1 says (values inside may vary)."""
+    info = doc.get("vast_info")
+    if info is not None and not isinstance(info, dict):
+        raise SnapshotError("%s: vast_info is not an object: the snapshot is corrupt" % source)
+    for subset, resources in (info or {}).items():
+        if not isinstance(resources, dict):
+            raise SnapshotError("%s: vast_info.%s is not an object: the snapshot is corrupt" % (source, subset))
+        for name, records in resources.items():
+            if isinstance(records, dict):   # an object resource written as the object itself: read as a list of one
+                continue
+            if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+                raise SnapshotError("%s: vast_info.%s.%s is not a list of records: the snapshot is corrupt"
+                                    % (source, subset, name))
+    for key in _META_OBJECTS:
+        if doc["meta"].get(key) is not None and not isinstance(doc["meta"][key], dict):
+            raise SnapshotError("%s: meta.%s is not an object: the snapshot is corrupt" % (source, key))
+
+
 class SnapshotView:
     """See the module docstring."""
 
@@ -72,6 +95,7 @@ class SnapshotView:
         if not isinstance(doc.get("meta"), dict):
             raise SnapshotError("%s: the snapshot has no meta section: the collection was interrupted"
                                 % (source or "snapshot"))
+        _check_shape(doc, source or "snapshot")
         self.doc = doc
         self.source = source
         self.meta = doc["meta"]

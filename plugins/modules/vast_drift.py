@@ -157,6 +157,9 @@ def main():
             del files["drift.json"]
     except (SnapshotError, ValueError) as exc:
         module.fail_json(msg="cannot compare the snapshots: %s" % exc)
+    except Exception as exc:  # pylint: disable=broad-except  # a clear failure instead of a traceback
+        module.fail_json(msg="cannot compare %s with %s: one of them holds data of an unexpected shape (%s: %s)."
+                         % (p["before"], p["after"], type(exc).__name__, exc), error=type(exc).__name__)
     result = dict(changed=False, summary=doc["summary"], resources=doc["resources"], not_compared=doc["not_compared"],
                   ignored=doc["ignored"], files=[])
     if p["dest"]:

@@ -167,6 +167,9 @@ def main():
                             now=params["reference_time"], max_items=params["max_items"])
     except (SnapshotError, RuleConfigError) as exc:
         module.fail_json(msg=str(exc))
+    except Exception as exc:  # pylint: disable=broad-except  # a clear failure instead of a traceback
+        module.fail_json(msg="cannot evaluate the health rules on %s: it holds data of an unexpected shape (%s: %s)."
+                         % (params["snapshot"], type(exc).__name__, exc), error=type(exc).__name__)
     result = dict(changed=False, summary=findings["summary"], reference_time=findings["reference_time"])
     ordered = sorted_results(findings["results"])
     keys = ("id", "severity", "title", "section", "item_count", "message")

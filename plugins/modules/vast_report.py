@@ -229,6 +229,9 @@ def main():
                                     colours=p["colors"] or {}, logo=logo)
     except (SnapshotError, SectionConfigError, ValueError, IOError, OSError) as exc:
         module.fail_json(msg="cannot render the report: %s" % exc)
+    except Exception as exc:  # pylint: disable=broad-except  # a clear failure instead of a traceback
+        module.fail_json(msg="cannot render the report from %s: it holds data of an unexpected shape (%s: %s)."
+                         % (p["snapshot"], type(exc).__name__, exc), error=type(exc).__name__)
     dest = os.path.abspath(p["dest"])
     written, changed = [], False
     try:
