@@ -26,7 +26,6 @@ import collections
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
 import threading
@@ -329,7 +328,7 @@ def run_inprocess(case, sim_factory, workdir, secrets, profile="tiny", options=N
 
 def run_playbook_bounded(playbook, inventory_path, env, cwd, timeout, verbosity=0, extra_vars_path=None,
                          on_start=None):
-    """``ansible-playbook`` in its own process group, killed (the whole group) after *timeout* seconds.
+    """``ansible-playbook`` in its own session, killed (with every process below it) after *timeout* seconds.
 
     Returns (rc, stdout, stderr, timed_out).  *on_start(proc)* is called once the process runs (the crash
     tests kill it from there).  The command is the one ``roles_util.run_playbook`` builds.
@@ -350,7 +349,7 @@ def run_playbook_bounded(playbook, inventory_path, env, cwd, timeout, verbosity=
             proc.wait(timeout)
         except subprocess.TimeoutExpired:
             timed_out = True
-            os.killpg(proc.pid, signal.SIGKILL)
+            rel_util.kill_tree(proc.pid)
             proc.wait(30)
         out.seek(0)
         err.seek(0)

@@ -241,6 +241,51 @@ def non_read_requests(entries, allow_revoke=False):
     return bad
 
 
+# -- processes -----------------------------------------------------------------------------------------------------
+def descendants(pid):
+    """*pid* and every process below it (from /proc).  ansible-core's workers call setsid(), so they and the
+    modules they run are not in ansible-playbook's process group: killing the group alone leaves them running."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % entry) as handle:
+                stat = handle.read()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        out.append(current)
+        todo.extend(children.get(current, []))
+    return out
+
+
+def kill_tree(pid, freeze_only=False):
+    """SIGSTOP *pid* and all its descendants (twice over, to catch a process forked meanwhile), then SIGKILL them
+    unless *freeze_only*.  Returns the pids."""
+    import signal
+    frozen = []
+    for _ in range(3):
+        for proc in descendants(pid):
+            if proc not in frozen:
+                try:
+                    os.kill(proc, signal.SIGSTOP)
+                    frozen.append(proc)
+                except ProcessLookupError:
+                    pass
+    if not freeze_only:
+        for proc in frozen:
+            try:
+                os.kill(proc, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+    return frozen
+
+
 # -- files ---------------------------------------------------------------------------------------------------------
 def read_json(path):
     opener = gzip.open if str(path).endswith(".gz") else open
