@@ -50,6 +50,7 @@ def main(argv=None):
         "trimmed": {},
         "deadline": started + (110 if args.quick else 570),   # budget: 2 / 10 minutes (a benchmark may trim runs)
     }
+    common.collections_path()   # .cache/collections/ansible_collections/vastops/asbuilt -> this checkout
     machine = common.machine_info()
     print("vastops.asbuilt benchmarks (%s): %s, %d cores, %s GB RAM; Python %s, ansible-core %s; commit %s%s; "
           "load average %.1f" % ("quick" if args.quick else "full", machine["cpu_model"], machine["cores"],
