@@ -63,3 +63,60 @@ def test_fault_matrix_playbook(scope, rel_sims, tmp_path, secrets):
         if problems or outcome not in obs.case.expect:
             bad.append(_explain(obs, outcome, problems))
     assert not bad, "\n\n".join(bad)
+
+
+# -- the classifier can fail ---------------------------------------------------------------------------------------
+def _synthetic(tmp_path, baseline, **changes):
+    """An observation of a completed run whose snapshot and report are the baseline's, then *changes*."""
+    import gzip
+    import json
+    case = Case("synthetic", "one resource", [{"type": "status", "status": 500}], ("correct",))
+    obs = fault_matrix.Observation(case)
+    obs.fired = {"faults": {"f1": 1}, "auth": {}}
+    obs.run_dir = str(tmp_path)
+    obs.completed, obs.elapsed, obs.deadline = True, 1.0, 25.0
+    doc = changes.pop("doc", baseline)
+    if changes.get("completed", True):
+        with gzip.open(os.path.join(obs.run_dir, "snapshot.json.gz"), "wt", encoding="utf-8") as handle:
+            json.dump(doc, handle)
+        for name in ("report.md", "report.html"):
+            with open(os.path.join(obs.run_dir, name), "w", encoding="utf-8") as handle:
+                handle.write(changes.pop(name, "No resource failed to read."))
+    for key, value in changes.items():
+        setattr(obs, key, value)
+    return obs
+
+
+def test_the_classifier_can_fail(baseline, tmp_path_factory, secrets):
+    """Each violation the matrix looks for is recognised (so a clean matrix means something)."""
+    import copy
+    mk = lambda **c: _synthetic(tmp_path_factory.mktemp("syn"), baseline, **c)      # noqa: E731
+    assert classify(mk(), baseline, secrets)[0] == "correct"
+    wrong = copy.deepcopy(baseline)
+    wrong["vast_info"]["logical"]["views"] = wrong["vast_info"]["logical"]["views"][1:]
+    assert classify(mk(doc=wrong), baseline, secrets)[0] == "MISLEADING"           # data lost, marked ok
+    errored = copy.deepcopy(baseline)
+    del errored["vast_info"]["logical"]["views"]
+    errored["meta"]["resources"]["logical.views"] = {"status": "error", "reason": "boom"}
+    errored["meta"]["errors"] = {"logical.views": {"msg": "boom"}}
+    assert classify(mk(doc=errored), baseline, secrets)[0] == "MISLEADING"         # the report does not say so
+    said = "logical.views: could not be read: boom"
+    assert classify(mk(doc=errored, **{"report.md": said, "report.html": said}), baseline, secrets)[0] == "degraded"
+    assert classify(mk(texts=["Traceback (most recent call last):\n  File x"]), baseline, secrets)[0] == "TRACEBACK"
+    assert classify(mk(elapsed=100.0), baseline, secrets)[0] == "HANG"
+    assert classify(mk(timed_out=True), baseline, secrets)[0] == "HANG"
+    leaked = secrets.found[:]
+    assert classify(mk(texts=["pw %s" % fault_matrix.CANARY_PASSWORD]), baseline, secrets)[0] == "SECRET"
+    secrets.found[:] = leaked                          # a planted canary is not a finding of the suite
+    failed = dict(completed=False, exit_code=1, msg="Unexpected error (KeyError: 'x'). This is a bug in it.")
+    assert classify(mk(**failed), baseline, secrets)[0] == "BUG"                    # not a clear message
+    assert classify(mk(completed=False, exit_code=0, msg="x failed"), baseline, secrets)[0] == "MISLEADING"
+    clear = mk(completed=False, exit_code=1, msg="The cluster answered 503 for /api/v7/views/.")
+    assert classify(clear, baseline, secrets)[0] == "failed"
+    partial = mk(completed=False, exit_code=1, msg="The cluster answered 503.")
+    with open(os.path.join(partial.run_dir, "snapshot.json.gz"), "wb") as handle:
+        handle.write(b"\x1f\x8b\x08\x00truncated")
+    assert classify(partial, baseline, secrets)[0] == "PARTIAL"
+    never = mk()
+    never.fired = {"faults": {"f1": 0}, "auth": {}}
+    assert classify(never, baseline, secrets)[0] == "UNEXPECTED"                    # a fault that never fired

@@ -23,7 +23,6 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils import catalogue
-from ansible_collections.vastops.asbuilt.plugins.module_utils.compat import MATRIX
 from ansible_collections.vastops.asbuilt.plugins.module_utils.normalise import (
     canonical_json, normalise_record, project, sort_key,
 )
