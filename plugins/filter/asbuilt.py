@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2025, vastops.asbuilt contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Filters the as-built roles use to decide what to collect (documented in asbuilt_subsets.yml)."""
+"""Filters of the as-built roles: what to collect (asbuilt_subsets.yml) and where a cluster's runs go
+(cluster_dir_name.yml)."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -9,6 +10,7 @@ __metaclass__ = type
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import dir_name
 from ansible_collections.vastops.asbuilt.plugins.module_utils.catalogue import SUBSETS
 from ansible_collections.vastops.asbuilt.plugins.module_utils.health import RuleConfigError, resources_needed
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_sections import (
@@ -40,6 +42,11 @@ def asbuilt_subsets(sections, report=True, healthcheck=True, disabled_rules=None
     return [name for name in SUBSETS if name in chosen] or ["min"]
 
 
+def cluster_dir_name(name):
+    """The directory name of a cluster's runs (readable, never hidden, distinct names never collide)."""
+    return dir_name(name)
+
+
 class FilterModule(object):
     def filters(self):
-        return {"asbuilt_subsets": asbuilt_subsets}
+        return {"asbuilt_subsets": asbuilt_subsets, "cluster_dir_name": cluster_dir_name}

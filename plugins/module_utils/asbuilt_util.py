@@ -12,7 +12,9 @@ __metaclass__ = type
 
 import base64
 import datetime
+import hashlib
 import re
+import unicodedata
 
 UTC = datetime.timezone.utc
 _RACK_UNIT = re.compile(r"^\s*[Uu]?\s*(\d+)\s*$")
@@ -78,6 +80,69 @@ def human_bytes(value, base10=True):
             return ("%d %s" % (num, unit)) if unit == "B" else ("%.1f %s" % (num, unit))
         num /= step
     return str(value)
+
+
+def human_bytes_split(total, part, base10=True):
+    """(total text, part text, rest text) in one unit, rounded so that part + rest = total as displayed.
+
+    "518.0 TB", "297.9 TB", "220.1 TB" rather than 297.8 + 220.1 = 518.0 when each is rounded on its own.
+    *rest* is total - part; any of them None gives "-" for the texts that need it.
+    """
+    if total in (None, "") or part in (None, ""):
+        return human_bytes(total, base10), human_bytes(part, base10), "-"
+    try:
+        total, part = float(total), float(part)
+    except (TypeError, ValueError):
+        return str(total), str(part), "-"
+    step = 1000.0 if base10 else 1024.0
+    units = ("B", "KB", "MB", "GB", "TB", "PB", "EB") if base10 else ("B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB")
+    scale, unit = 1.0, units[0]
+    for unit in units:
+        if abs(total) / scale < step or unit == units[-1]:
+            break
+        scale *= step
+    if unit == "B":
+        return "%d B" % total, "%d B" % part, "%d B" % (total - part)
+    t10 = int(round(total / scale * 10))
+    p10 = int(round(part / scale * 10))
+    r10 = t10 - p10
+    return ("%.1f %s" % (t10 / 10.0, unit), "%.1f %s" % (p10 / 10.0, unit), "%.1f %s" % (r10 / 10.0, unit))
+
+
+_DURATION = re.compile(r"^\s*(?:(\d+)\s+(?:days?,?\s*)?)?(\d+):(\d{2}):(\d{2})(?:\.\d+)?\s*$")
+
+
+def human_duration(value):
+    """A duration as people say it: "1 day", "1 hour", "1 day 2 hours", "15 minutes", "90 seconds".
+
+    Reads Django's "D HH:MM:SS" and "HH:MM:SS" forms (how VMS returns token lifetimes) and numbers of seconds;
+    anything else is returned as it is.
+    """
+    if value in (None, ""):
+        return value
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        seconds = int(value)
+    else:
+        match = _DURATION.match(str(value))
+        if not match:
+            return value
+        days, hours, minutes, secs = (int(g or 0) for g in match.groups())
+        seconds = ((days * 24 + hours) * 60 + minutes) * 60 + secs
+    if seconds == 0:
+        return "0 seconds"
+    parts = []
+    for size, word in ((86400, "day"), (3600, "hour"), (60, "minute"), (1, "second")):
+        n, seconds = divmod(seconds, size)
+        if n:
+            parts.append("%d %s%s" % (n, word, "" if n == 1 else "s"))
+    return " ".join(parts[:2])
+
+
+def plural(n, word, many=None):
+    """"1 tenant", "2 tenants", "0 tenants" (*many* for irregular plurals: plural(2, "box", "boxes"))."""
+    return "%d %s" % (n, word if n == 1 else (many or word + "s"))
 
 
 def percent(part, whole):
@@ -184,3 +249,31 @@ def text(value):
     if isinstance(value, float):
         return ("%.2f" % value).rstrip("0").rstrip(".")
     return str(value)
+
+
+def natural_key(value):
+    """Sort key that orders "node-2" before "node-10"."""
+    return [int(p) if p.isdigit() else p.lower() for p in re.split(r"(\d+)", text(value))]
+
+
+_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+RESERVED_NAMES = ("", ".", "..", "index.html", "index.md", "fleet.json")   # the fleet index sits beside them
+
+
+def dir_name(name, max_length=80):
+    """A directory name for a cluster that keeps it readable and can never collide or hide.
+
+    Letters, digits, ``.``, ``_`` and ``-`` are kept; accented letters lose their accent; anything else becomes
+    ``_``; leading dots, dashes and underscores go. When the result is not the name as given (or is reserved),
+    a short stable hash of the original name is appended, so two different names never share a directory:
+    ``東京-vast`` -> ``vast-<hash>``, ``../evil/Tälon lab#1`` -> ``evil_Talon_lab_1-<hash>``.
+    """
+    original = "" if name is None else str(name)
+    plain = "".join(c for c in unicodedata.normalize("NFKD", original) if not unicodedata.combining(c))
+    slug = _SAFE.sub("_", plain)
+    slug = re.sub(r"_+", "_", slug).lstrip("._-")
+    slug = slug[:max_length].rstrip("._-") if len(slug) > max_length else slug
+    if slug == original and slug not in RESERVED_NAMES:
+        return slug
+    digest = hashlib.sha256(original.encode("utf-8")).hexdigest()[:8]
+    return "%s-%s" % (slug, digest) if slug else "cluster-%s" % digest

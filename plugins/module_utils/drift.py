@@ -11,7 +11,7 @@ Nested objects are compared field by field (``tenant.name``); lists are compared
 ``compare(before, after, ignore_fields=..., ignore_resources=...)`` returns the drift document::
 
     {"schema_version": 1, "kind": "vastops.asbuilt.drift", "cluster": {...},
-     "before": {"path", "collected_at"}, "after": {...},
+     "before": {"path", "run", "collected_at", "sw_version", "vast_info_sha256"}, "after": {...},
      "summary": {"added": 1, "removed": 0, "changed": 2, "resources": 2, "drift": true},
      "resources": {"views": {"added": [{"key", "label"}], "removed": [], "changed": [{"key", "label",
                    "fields": [{"field", "before", "after"}]}]}},
@@ -25,6 +25,7 @@ __metaclass__ = type
 
 import fnmatch
 import json
+import os
 
 DRIFT_KIND = "vastops.asbuilt.drift"
 
@@ -61,10 +62,24 @@ def _identity(resource, record, index, single):
     return "(the %s object)" % resource if single else "#%d" % index
 
 
+def _side(view):
+    """What the drift report says about one snapshot: its file, run directory, collection time and version."""
+    source = view.source
+    run = os.path.basename(os.path.dirname(os.path.abspath(source))) if source else None
+    return {"path": source, "run": run, "collected_at": view.collected_at,
+            "sw_version": view.cluster.get("sw_version"), "vast_info_sha256": view.meta.get("vast_info_sha256")}
+
+
 def _label(record, key):
+    """How a record is named in the drift report: its name, with its path when it has one (a view is known by
+    its path: "drift-view (/drift/new-view)")."""
     for field in LABEL_FIELDS:
         if record.get(field) not in (None, ""):
-            return str(record[field])
+            label = str(record[field])
+            path = record.get("path")
+            if field != "path" and path not in (None, "") and str(path) != label:
+                label = "%s (%s)" % (label, path)
+            return label
     return key
 
 
@@ -162,10 +177,7 @@ def compare(before, after, ignore_fields=VOLATILE_FIELDS, ignore_resources=VOLAT
     cluster = after.cluster
     return {"schema_version": 1, "kind": DRIFT_KIND,
             "cluster": dict((k, cluster.get(k)) for k in ("name", "guid", "psnt")),
-            "before": {"path": before.source, "collected_at": before.collected_at,
-                       "sw_version": before.cluster.get("sw_version")},
-            "after": {"path": after.source, "collected_at": after.collected_at,
-                      "sw_version": after.cluster.get("sw_version")},
+            "before": _side(before), "after": _side(after),
             "same_cluster": (before.cluster.get("guid") or None) == (after.cluster.get("guid") or None),
             "summary": summary, "resources": resources, "not_compared": not_compared,
             "ignored": {"fields": list(ignore.patterns), "resources": sorted(skip)}}

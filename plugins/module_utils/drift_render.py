@@ -9,6 +9,7 @@ __metaclass__ = type
 
 import json
 
+from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import parse_time
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_md import md, table
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_model import display
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_style import stylesheet
@@ -24,6 +25,23 @@ def value_text(value):
     return out if len(out) <= MAX_VALUE else out[: MAX_VALUE - 1] + "\u2026"
 
 
+def full_time(value):
+    """"2026-12-03 16:30:05 UTC": to the second, as two runs a minute apart must read differently."""
+    parsed = parse_time(value)
+    return parsed.strftime("%Y-%m-%d %H:%M:%S UTC") if parsed else display(value)
+
+
+def side_text(side):
+    """"run 20261203T163005Z, collected 2026-12-03 16:30:05 UTC, VAST 5.3.1.2...." for one snapshot."""
+    parts = []
+    if side.get("run"):
+        parts.append("run %s" % side["run"])
+    parts.append("collected %s" % full_time(side.get("collected_at")))
+    if side.get("sw_version"):
+        parts.append("VAST %s" % side["sw_version"])
+    return ", ".join(parts)
+
+
 def _headline(doc):
     s = doc["summary"]
     if not s["drift"]:
@@ -34,8 +52,8 @@ def _headline(doc):
 
 def render_md(doc):
     out = ["# Configuration drift: %s\n" % md(doc["cluster"].get("name") or "cluster"),
-           "- **Before:** %s (%s)" % (md(doc["before"]["collected_at"]), md(doc["before"].get("sw_version"))),
-           "- **After:** %s (%s)" % (md(doc["after"]["collected_at"]), md(doc["after"].get("sw_version"))),
+           "- **Before:** %s" % md(side_text(doc["before"])),
+           "- **After:** %s" % md(side_text(doc["after"])),
            "", "**%s**" % md(_headline(doc))]
     if not doc.get("same_cluster", True):
         out.append("\n> The two snapshots come from different clusters (their guids differ).")
@@ -64,7 +82,7 @@ def render_html(doc, primary=None, accent=None):
                esc(cluster), stylesheet(primary, accent)),
            '<header class="cover"><div class="brand"><span>Configuration drift</span></div><h1>%s</h1>' % esc(cluster),
            "<dl><dt>Before</dt><dd>%s</dd><dt>After</dt><dd>%s</dd></dl></header>" % (
-               esc(display(doc["before"]["collected_at"])), esc(display(doc["after"]["collected_at"]))),
+               esc(side_text(doc["before"])), esc(side_text(doc["after"]))),
            '<main><section class="section"><h2>Summary</h2>',
            '<p class="note %s">%s</p>' % ("warn" if doc["summary"]["drift"] else "info", esc(_headline(doc)))]
     if not doc.get("same_cluster", True):

@@ -6,18 +6,28 @@
 ``evaluate(view, disabled=(), thresholds=None, now=None)`` returns::
 
     {"schema_version": 1, "kind": "vastops.asbuilt.findings", "cluster": {...}, "reference_time": "...",
-     "summary": {"rules": 45, "failed": 3, "passed": 40, "not_evaluated": 1, "disabled": 1,
-                 "by_severity": {"critical": 1, "major": 2, "minor": 0, "info": 0}, "worst": "critical"},
+     "summary": {"rules": 46, "failed": 3, "passed": 38, "not_evaluated": 1, "not_applicable": 2, "disabled": 2,
+                 "evaluated": 41, "by_severity": {"critical": 1, "major": 2, "minor": 0, "info": 0},
+                 "worst": "critical", "verdict": "fail", "complete": false,
+                 "headline": "3 findings", "detail": "1 critical, 2 major; 1 not evaluated (data not collected)"},
      "thresholds": {...}, "results": [{"id", "title", "severity", "section", "status", "observed", "message",
                                        "items", "item_count", "reason", "checks", "why", "remediation", "params"}]}
 
-``status`` is ``fail``, ``pass``, ``not_evaluated`` (``reason`` says which data was missing and why) or
-``disabled``. Results are in catalogue order; the report sorts them for display.
+``status`` is ``fail``, ``pass``, ``not_evaluated`` (the data it needs was not collected: the read failed or was
+not asked for; ``reason`` says which data and why), ``not_applicable`` (the data does not exist on this cluster's
+release: ``reason`` says so, e.g. "API tokens arrive in VAST 5.3") or ``disabled``. Results are in catalogue
+order; the report sorts them for display.
+
+The summary's ``verdict`` is ``fail`` (a rule found a problem), ``incomplete`` (nothing failed, but at least
+one rule was not evaluated: never shown as OK) or ``ok`` (every applicable rule ran and passed); ``headline``
+and ``detail`` say it in words for the report card, the fleet index and the playbook output.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
+
+import re
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils import health_checks_cfg, health_checks_hw
 from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import iso, parse_time, utcnow
@@ -28,7 +38,7 @@ from ansible_collections.vastops.asbuilt.plugins.module_utils.snapshot_view impo
 
 FINDINGS_KIND = "vastops.asbuilt.findings"
 FINDINGS_SCHEMA = 1
-STATUS_ORDER = ("fail", "not_evaluated", "pass", "disabled")
+STATUS_ORDER = ("fail", "not_evaluated", "not_applicable", "pass", "disabled")
 DEFAULT_MAX_ITEMS = 200
 
 
@@ -85,7 +95,44 @@ def _message(status, rule, items, observed, reason):
         return "OK: %s" % observed if observed else "OK"
     if status == "disabled":
         return "disabled by configuration"
-    return "not evaluated (data unavailable: %s)" % reason
+    if status == "not_applicable":
+        return "not applicable: %s" % reason
+    return "not evaluated (data not collected: %s)" % reason
+
+
+# Resource names as people read them, for "not applicable" reasons: (label, plural).
+RESOURCE_LABELS = {
+    "apitokens": ("API tokens", True), "tlscertificates": ("TLS certificates", True),
+    "health": ("the cluster health endpoint", False), "eboxes": ("EBoxes", True), "dtrays": ("DTrays", True),
+    "certificates": ("certificates", True), "encryptiongroups": ("encryption groups", True),
+    "globalsnapstreams": ("global snapshot clones", True), "bgpconfigs": ("BGP settings", True),
+    "subnetmanager": ("the subnet manager", False), "qospolicies": ("QoS policies", True),
+    "s3policies": ("S3 policies", True), "realms": ("realms", True), "nicports": ("NIC ports", True),
+}
+_NEEDS = re.compile(r"needs VAST (\S+) or later; the cluster runs (\S+)")
+_REMOVED = re.compile(r"removed in VAST (\S+); the cluster runs (\S+)")
+
+
+def _release(raw):
+    return ".".join(str(raw).split(".")[:3])
+
+
+def resource_label(name):
+    return RESOURCE_LABELS.get(name, (name, True))
+
+
+def not_applicable_reason(resource, why):
+    """'API tokens arrive in VAST 5.3 (this cluster runs 4.7.0)' from the collector's unavailable reason."""
+    label, plural = resource_label(resource)
+    match = _NEEDS.search(str(why or ""))
+    if match:
+        return "%s %s in VAST %s (this cluster runs %s)" % (
+            label[0].upper() + label[1:], "arrive" if plural else "arrives", match.group(1), _release(match.group(2)))
+    match = _REMOVED.search(str(why or ""))
+    if match:
+        return "%s %s removed in VAST %s (this cluster runs %s)" % (
+            label[0].upper() + label[1:], "were" if plural else "was", match.group(1), _release(match.group(2)))
+    return "%s %s not served by this cluster (%s)" % (label[0].upper() + label[1:], "are" if plural else "is", why)
 
 
 def evaluate_rule(rule, view, params, now, max_items=DEFAULT_MAX_ITEMS):
@@ -96,7 +143,11 @@ def evaluate_rule(rule, view, params, now, max_items=DEFAULT_MAX_ITEMS):
         items, observed = fn(view, params, now)
         status = "fail" if items else "pass"
     except DataUnavailable as exc:
-        status, reason = "not_evaluated", "%s %s" % (exc.resource, exc.reason)
+        state, why = view.state(exc.resource)
+        if state == "unavailable":
+            status, reason = "not_applicable", not_applicable_reason(exc.resource, why)
+        else:
+            status, reason = "not_evaluated", "%s %s" % (exc.resource, exc.reason)
     result = dict((k, rule[k]) for k in ("id", "title", "severity", "section", "checks", "why", "remediation"))
     result.update(status=status, observed=observed, reason=reason, params=mine, item_count=len(items),
                   items=items[:max_items], items_truncated=len(items) > max_items,
@@ -127,6 +178,10 @@ def evaluate(view, disabled=(), thresholds=None, now=None, max_items=DEFAULT_MAX
             "thresholds": params, "summary": summarise(results), "results": results}
 
 
+def _plural(n, word, plural=None):
+    return "%d %s" % (n, word if n == 1 else (plural or word + "s"))
+
+
 def summarise(results):
     by_severity = dict((s, 0) for s in SEVERITIES)
     counts = dict((s, 0) for s in STATUS_ORDER)
@@ -135,13 +190,55 @@ def summarise(results):
         if res["status"] == "fail":
             by_severity[res["severity"]] += 1
     worst = next((s for s in SEVERITIES if by_severity[s]), "none")
-    return {"rules": len(results), "failed": counts["fail"], "passed": counts["pass"],
-            "not_evaluated": counts["not_evaluated"], "disabled": counts["disabled"],
-            "by_severity": by_severity, "worst": worst}
+    summary = {"rules": len(results), "failed": counts["fail"], "passed": counts["pass"],
+               "not_evaluated": counts["not_evaluated"], "not_applicable": counts["not_applicable"],
+               "disabled": counts["disabled"], "evaluated": counts["fail"] + counts["pass"],
+               "by_severity": by_severity, "worst": worst}
+    summary.update(verdict(summary))
+    return summary
+
+
+def verdict(summary):
+    """{verdict, complete, headline, detail} of a findings summary (older findings files lack these fields).
+
+    Never "OK" while a rule was not evaluated: "INCOMPLETE: 5 passed, 41 not evaluated (data not collected)".
+    """
+    failed, passed = int(summary.get("failed") or 0), int(summary.get("passed") or 0)
+    missing, na = int(summary.get("not_evaluated") or 0), int(summary.get("not_applicable") or 0)
+    disabled = int(summary.get("disabled") or 0)
+    sev = summary.get("by_severity") or {}
+    extra = []
+    if missing:
+        extra.append("%d not evaluated (data not collected)" % missing)
+    if na:
+        extra.append("%d not applicable to this release" % na)
+    if disabled:
+        extra.append("%d disabled" % disabled)
+    if failed:
+        found = ", ".join("%d %s" % (sev.get(s, 0), s) for s in SEVERITIES if sev.get(s))
+        return {"verdict": "fail", "complete": not missing, "headline": _plural(failed, "finding"),
+                "detail": "; ".join([found] + extra)}
+    if missing:
+        return {"verdict": "incomplete", "complete": False, "headline": "INCOMPLETE",
+                "detail": ", ".join(["%d passed" % passed] + extra)}
+    if not passed:
+        return {"verdict": "incomplete", "complete": False, "headline": "NOT CHECKED",
+                "detail": ", ".join(["no rule was evaluated"] + extra)}
+    detail = "all %s passed" % _plural(passed, "rule") if passed > 1 else "the only rule evaluated passed"
+    return {"verdict": "ok", "complete": True, "headline": "OK", "detail": "; ".join([detail] + extra)}
+
+
+def verdict_tone(summary):
+    """Report tone of a summary's verdict: severity colour on failure, amber when incomplete, green when OK."""
+    v = summary.get("verdict") or verdict(summary)["verdict"]
+    if v == "fail":
+        return {"critical": "bad", "major": "warn", "minor": "minor", "info": "info"}.get(summary.get("worst"), "warn")
+    return "ok" if v == "ok" else "warn"
 
 
 def sorted_results(results):
-    """Failures first (by severity), then not evaluated, passes and disabled rules; catalogue order within."""
+    """Failures first (by severity), then not evaluated, not applicable, passes and disabled rules; catalogue
+    order within."""
     rank = dict((s, i) for i, s in enumerate(SEVERITIES))
     status_rank = dict((s, i) for i, s in enumerate(STATUS_ORDER))
     order = dict((r["id"], i) for i, r in enumerate(RULES))

@@ -220,22 +220,30 @@ def apitokens_near_limit(view, params, now):
 def certificate_expiry(view, params, now):
     certs = view.require("certificates")
     days = float(params["certificate_warning_days"])
-    items, read, soonest = [], 0, None
+    items, soonest = [], None
+    read = {"certificate": 0, "ca_certificate": 0}
     for cert in certs:
         for field, label in (("certificate", ""), ("ca_certificate", " (its CA)")):
             expires = certificate_not_after(cert.get(field))
             if expires is None:
                 continue
-            read += 1
+            read[field] += 1
             left = days_between(expires, now)
             soonest = left if soonest is None else min(soonest, left)
             if left < 0:
                 items.append(item(name_of(cert) + label, "expired on %s" % iso(expires)[:10]))
             elif left < days:
                 items.append(item(name_of(cert) + label, "expires on %s (in %d days)" % (iso(expires)[:10], int(left))))
-    if certs and not read:
+    if certs and not read["certificate"] + read["ca_certificate"]:
         raise DataUnavailable("certificates", "no certificate could be read (no PEM in the records)")
-    return items, ("%d certificates, earliest expiry in %d days" % (read, int(soonest))) if read else "none installed"
+    if not certs:
+        return items, "none installed"
+    # The rule reads each certificate and the CA that signed it: count them apart, as the report's table lists
+    # the certificates only.
+    what = "%d certificate%s" % (read["certificate"], "" if read["certificate"] == 1 else "s")
+    if read["ca_certificate"]:
+        what += " (and their %d CA certificate%s)" % (read["ca_certificate"], "" if read["ca_certificate"] == 1 else "s")
+    return items, "%s, earliest expiry in %d days" % (what, int(soonest))
 
 
 def ad_not_joined(view, params, now):
@@ -319,12 +327,21 @@ def s3_targets(view, params, now):
 
 # ---- monitoring ----------------------------------------------------------------------------------------------
 def _alarms(view, severity):
+    """One item per object with open alarms of *severity* (an object with two alarms is one object, two alarms)."""
     alarms = view.require("alarms")
     hits = [a for a in alarms if _upper(a.get("severity")) == severity]
-    items = [item(a.get("object_name") or a.get("object_type") or "cluster",
-                  "%s%s" % (a.get("alarm_message") or a.get("event_name") or "alarm",
-                            " (acknowledged)" if a.get("acknowledged") else "")) for a in hits]
-    return items, "%d alarms, %d %s" % (len(alarms), len(hits), severity.lower())
+    per_object = {}
+    for a in hits:
+        obj = a.get("object_name") or a.get("object_type") or "cluster"
+        per_object.setdefault(obj, []).append("%s%s" % (a.get("alarm_message") or a.get("event_name") or "alarm",
+                                                        " (acknowledged)" if a.get("acknowledged") else ""))
+    items = []
+    for obj in sorted(per_object):
+        messages = per_object[obj]
+        detail = messages[0] if len(messages) == 1 else "%d alarms: %s" % (len(messages), "; ".join(messages))
+        items.append(item(obj, detail))
+    return items, "%d alarms, %d %s on %d object%s" % (len(alarms), len(hits), severity.lower(), len(per_object),
+                                                       "" if len(per_object) == 1 else "s")
 
 
 def alarms_critical(view, params, now):

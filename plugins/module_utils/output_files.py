@@ -7,19 +7,33 @@
 *path*. ``point_latest(cluster_dir, run_dir)`` makes ``<cluster_dir>/latest`` a relative symlink to the run
 directory (replaced atomically) and writes ``latest.txt`` (its name) for platforms or tools without symlinks.
 ``run_dirs(cluster_dir)`` lists the run directories of a cluster, oldest first.
+
+Layout of one cluster's directory (the collect role's; see the vast_run_dir module)::
+
+    <cluster_dir>/.collecting/                 staging: vast_info writes the snapshot here, and an interrupted
+                  snapshot.json.gz.parts/      or partly failed collection keeps its parts for the next run
+    <cluster_dir>/20261203T163000Z/            one directory per run, created only once the snapshot is there
+    <cluster_dir>/latest -> 20261203T163000Z   (and latest.txt) the last complete report
+
+``new_run_dir(cluster_dir)`` creates the next run directory (a new, never reused name), ``file_snapshot`` moves or
+copies a snapshot into it and ``tidy_staging`` removes a staging directory that holds nothing to resume.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import datetime
 import gzip
 import json
 import os
 import re
+import shutil
 import tempfile
 
 RUN_DIR = re.compile(r"^\d{8}T\d{6}Z(?:-\d+)?$")
+STAGING_DIR = ".collecting"
+SNAPSHOT_NAME = "snapshot.json.gz"
 
 
 def atomic_write(path, data, mode=0o644):
@@ -74,3 +88,77 @@ def run_dirs(cluster_dir):
         return []
     return sorted((n for n in names if RUN_DIR.match(n) and os.path.isdir(os.path.join(cluster_dir, n))),
                   key=lambda n: (n.split("-")[0], int(n.split("-")[1]) if "-" in n else 0))
+
+
+def staging_dir(cluster_dir):
+    return os.path.join(cluster_dir, STAGING_DIR)
+
+
+def staged_parts(cluster_dir):
+    """The parts directory an interrupted or partly failed collection left in the staging directory, or None."""
+    path = os.path.join(staging_dir(cluster_dir), SNAPSHOT_NAME + ".parts")
+    return path if os.path.isdir(path) else None
+
+
+def new_run_dir(cluster_dir, now=None, mode=0o750):
+    """Create and return a new run directory ``<cluster_dir>/<UTC timestamp>`` (``-1``, ``-2``... appended when
+    the name exists, so a run never writes into another run's directory). *cluster_dir* is created if needed."""
+    if not os.path.isdir(cluster_dir):
+        os.makedirs(cluster_dir, mode)
+    stamp = (now or datetime.datetime.now(datetime.timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
+    for n in range(0, 1000):
+        name = stamp if n == 0 else "%s-%d" % (stamp, n)
+        path = os.path.join(cluster_dir, name)
+        try:
+            os.mkdir(path, mode)
+        except OSError:
+            if os.path.exists(path):
+                continue
+            raise
+        return path
+    raise OSError("no free run directory name under %s for %s" % (cluster_dir, stamp))
+
+
+def file_snapshot(source, run_dir, copy=False):
+    """Move (rename, same file system) or copy *source* into *run_dir* as snapshot.json.gz, atomically."""
+    dest = os.path.join(run_dir, SNAPSHOT_NAME)
+    if not copy:
+        try:
+            os.replace(source, dest)
+            return dest
+        except OSError:
+            pass                                   # another file system: copy, then remove
+    fd, tmp = tempfile.mkstemp(prefix=".%s." % SNAPSHOT_NAME, suffix=".tmp", dir=run_dir)
+    try:
+        with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
+            shutil.copyfileobj(src, out, 1024 * 1024)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, dest)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    if not copy:
+        os.unlink(source)
+    return dest
+
+
+def tidy_staging(cluster_dir):
+    """Remove the staging directory when it holds nothing a later run could resume (no parts), then the cluster
+    directory itself when it is empty. Returns the paths removed."""
+    removed = []
+    staging = staging_dir(cluster_dir)
+    if os.path.isdir(staging) and staged_parts(cluster_dir) is None:
+        shutil.rmtree(staging, ignore_errors=True)
+        removed.append(staging)
+    try:
+        if os.path.isdir(cluster_dir) and not os.listdir(cluster_dir):
+            os.rmdir(cluster_dir)
+            removed.append(cluster_dir)
+    except OSError:
+        pass
+    return removed

@@ -16,6 +16,7 @@ import base64
 from ansible_collections.vastops.asbuilt.plugins.module_utils import (
     report_build_config, report_build_infra, report_build_ops, report_csv, report_html, report_md,
 )
+from ansible_collections.vastops.asbuilt.plugins.module_utils.fleet import report_summary
 from ansible_collections.vastops.asbuilt.plugins.module_utils.output_files import json_bytes
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_model import build_report
 
@@ -48,10 +49,14 @@ def logo_data_uri(data):
 def report_json(view, findings, model):
     """The report as data: every section with its blocks (the same tables, figures and notes as the HTML and
     Markdown pages), the findings and the collection's meta. The complete records are in the snapshot (schema 1)
-    and the CSV inventories; they are not copied here (a large cluster's would be hundreds of megabytes)."""
+    and the CSV inventories; they are not copied here (a large cluster's would be hundreds of megabytes).
+    ``summary`` holds the key figures the fleet index shows (it reads them from here for clusters that were not
+    part of the run that writes the index)."""
     return {"schema_version": 1, "kind": "vastops.asbuilt.report",
+            "summary": report_summary(view, findings, model),
             "title": model["title"], "subtitle": model["subtitle"], "company": model["company"],
             "author": model["author"], "generated_at": model["generated_at"], "collected_at": view.collected_at,
+            "collected_text": model.get("collected_text"), "resumed": model.get("resumed") or [],
             "cluster": view.cluster, "levels": model["levels"], "sections": model["sections"],
             "csv_files": model["csv_files"], "snapshot": "snapshot.json.gz", "findings": findings,
             "meta": view.meta}
@@ -67,7 +72,10 @@ def render_files(view, findings, levels=None, formats=FORMATS, options=None, col
     csvs = report_csv.inventories(view) if "csv" in formats else {}
     opts = dict(options or {})
     opts["csv_files"] = sorted(csvs)
+    opts["csv_enabled"] = "csv" in formats
     model = build_report(view, findings, opts, levels, BUILDERS)
+    for name, (columns, rows) in sorted(model.pop("csv_extra", {}).items()):
+        csvs[name] = report_csv.table_csv(columns, rows)
     if "html" in formats:
         files["report.html"] = report_html.render(model, colours.get("primary"), colours.get("accent"),
                                                   logo_data_uri(logo) if logo else None).encode("utf-8")

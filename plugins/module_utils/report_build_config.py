@@ -9,7 +9,7 @@ __metaclass__ = type
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import human_bytes, text
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_model import (
-    badge, heading, kv, natural_key, note, yes_no,
+    badge, heading, kind_label, kv, natural_key, note, yes_no,
 )
 
 
@@ -80,11 +80,10 @@ def network(b, sec):
                 hosts.append((box.get("box_name"), host))
         if hosts:
             hosts.sort(key=lambda bh: natural_key(bh[1].get("hostname")))
-            blocks.append({"type": "table", "title": "Node addresses", "total": len(hosts), "csv": None,
-                           "numeric": [], "columns": ["Hostname", "Box", "Type", "Management IP", "IPMI IP", "MTU"],
-                           "rows": [[h.get("hostname"), box, (h.get("vast_install_info") or {}).get("node_type"),
-                                     h.get("mgmt_ip"), h.get("ipmi_ip"), h.get("nb_eth_mtu")]
-                                    for box, h in hosts[:b.cap()]]})
+            blocks.append(b.capped("node_addresses", "Node addresses",
+                                   ["Hostname", "Box", "Type", "Management IP", "IPMI IP", "MTU"],
+                                   [[h.get("hostname"), box, kind_label((h.get("vast_install_info") or {}).get("node_type")),
+                                     h.get("mgmt_ip"), h.get("ipmi_ip"), h.get("nb_eth_mtu")] for box, h in hosts]))
     if b.level >= 3:
         blocks += b.table("vips", "VIPs", ["VIP", "Pool", "CNode", "Host"],
                           lambda v: [v.get("ip"), v.get("vippool"), v.get("cnode"), v.get("hostname")],
@@ -120,26 +119,91 @@ def switches(b, sec):
     if ports is None:
         blocks.append(b.missing("ports", "Switch ports"))
         return
+    switch_names = set()
+    for s in recs:
+        switch_names.update(text(s.get(k)) for k in ("name", "hostname", "title") if s.get(k))
     summary = {}
     for port in ports:
-        sw = text(port.get("switch")).split(" ", 1)[0]
-        s = summary.setdefault(sw, {"ports": 0, "up": 0, "speeds": {}, "connected": 0})
+        sw = _switch_of(port)
+        s = summary.setdefault(sw, {"ports": 0, "up": 0, "speeds": {}, "nodes": 0, "peer": 0, "unused": 0})
         s["ports"] += 1
+        kind = port_kind(port, switch_names)
         if str(port.get("state") or "").upper() in ("UP", "ACTIVE"):
             s["up"] += 1
-        if port.get("connected_host"):
-            s["connected"] += 1
-        s["speeds"][text(port.get("speed"))] = s["speeds"].get(text(port.get("speed")), 0) + 1
-    blocks.append({"type": "table", "title": "Ports per switch", "total": len(summary), "csv": None, "numeric": [1, 2, 3],
-                   "columns": ["Switch", "Ports", "Up", "Connected to a node", "Speeds"],
-                   "rows": [[sw, s["ports"], s["up"], s["connected"],
-                             ", ".join("%s x%d" % (k, v) for k, v in sorted(s["speeds"].items()))]
+        s[{"node": "nodes", "peer": "peer", "unused": "unused"}[kind]] += 1
+        if kind != "unused" and port.get("speed") not in (None, ""):
+            s["speeds"][text(port.get("speed"))] = s["speeds"].get(text(port.get("speed")), 0) + 1
+    blocks.append({"type": "table", "title": "Ports per switch", "total": len(summary), "csv": None,
+                   "numeric": [1, 2, 3, 4, 5],
+                   "columns": ["Switch", "Ports", "Up", "To nodes", "Inter-switch (IPL)", "Unused", "Speeds in use"],
+                   "rows": [[sw, s["ports"], s["up"], s["nodes"], s["peer"], s["unused"],
+                             ", ".join("%d x %s" % (v, k) for k, v in sorted(s["speeds"].items(), key=lambda kv_: (
+                                 -kv_[1], natural_key(kv_[0])))) or "-"]
                             for sw, s in sorted(summary.items(), key=lambda kv_: natural_key(kv_[0]))]})
-    blocks += b.table("ports", "Switch ports", ["Switch", "Port", "Role", "State", "Speed", "MTU", "Connected host",
-                                                "Host port"],
-                      lambda p: [text(p.get("switch")).split(" ", 1)[0], p.get("name"), p.get("model"), badge(p.get("state")),
-                                 p.get("speed"), p.get("mtu"), p.get("connected_host"), p.get("connected_port")],
-                      sort=lambda p: (natural_key(p.get("switch")), natural_key(p.get("name"))), csv="switch_ports.csv")
+
+    def port_row(p):
+        kind = port_kind(p, switch_names)
+        if kind == "unused":
+            return [_switch_of(p), p.get("name"), badge("unused", "muted"), badge("no link", "muted"), "-", "-", "-", "-"]
+        return [_switch_of(p), p.get("name"), "inter-switch (IPL)" if kind == "peer" else "node",
+                badge(p.get("state")), p.get("speed") or "-", p.get("mtu") if str(p.get("mtu") or "0") != "0" else "-",
+                p.get("connected_host"), p.get("connected_port")]
+    order = {"node": 0, "peer": 1, "unused": 2}
+    blocks += b.table("ports", "Switch ports", ["Switch", "Port", "Role", "State", "Speed", "MTU", "Connected to",
+                                                "Remote port"], port_row,
+                      where=None if b.level >= 3 else (lambda p: port_kind(p, switch_names) != "unused"),
+                      sort=lambda p: (order[port_kind(p, switch_names)], natural_key(p.get("switch")),
+                                      natural_key(p.get("name"))), csv="switch_ports.csv",
+                      empty="No port of these switches is connected.")
+    unused = [p for p in ports if port_kind(p, switch_names) == "unused"]
+    if unused and b.level < 3:
+        per_switch = {}
+        for p in unused:
+            per_switch.setdefault(_switch_of(p), []).append(p.get("name"))
+        blocks.append(note("%s not connected (no link, not listed above): %s. Every port is in switch_ports.csv." % (
+            "1 port is" if len(unused) == 1 else "%d ports are" % len(unused),
+            "; ".join("%s %s" % (sw, compact_names(names))
+                      for sw, names in sorted(per_switch.items(), key=lambda kv_: natural_key(kv_[0]))))))
+
+
+def _switch_of(port):
+    return text(port.get("switch")).split(" ", 1)[0]
+
+
+def port_kind(port, switch_names=()):
+    """``node`` (cabled to a CNode, DNode or EBox), ``peer`` (the IPL/MLAG link to the other switch of the pair,
+    by role or because its far end is a switch) or ``unused`` (nothing connected)."""
+    role = text(port.get("model") or port.get("role")).lower()
+    host = port.get("connected_host")
+    if role in ("ipl", "peer", "mlag", "isl", "peerlink", "peer-link") or (host and text(host) in switch_names):
+        return "peer"
+    if host:
+        return "node"
+    return "unused"
+
+
+def compact_names(names):
+    """"swp5-swp30, swp33" from port names that share a prefix and count up."""
+    parsed = []
+    for name in names:
+        name = text(name)
+        head = name.rstrip("0123456789")
+        tail = name[len(head):]
+        parsed.append((head, int(tail) if tail else None, name))
+    parsed.sort(key=lambda p: (p[0], -1 if p[1] is None else p[1]))
+    out, run = [], []
+
+    def flush():
+        if run:
+            out.append(run[0][2] if len(run) == 1 else "%s-%s" % (run[0][2], run[-1][2]))
+    for item in parsed:
+        if run and item[1] is not None and run[-1][0] == item[0] and run[-1][1] is not None and item[1] == run[-1][1] + 1:
+            run.append(item)
+            continue
+        flush()
+        run = [item]
+    flush()
+    return ", ".join(out)
 
 
 # ---- logical -------------------------------------------------------------------------------------------------

@@ -8,12 +8,12 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import (
-    human_bytes, placed_boxes, text, unit_collisions,
+    human_bytes, human_bytes_split, human_duration, placed_boxes, plural, text, unit_collisions,
 )
-from ansible_collections.vastops.asbuilt.plugins.module_utils.health import sorted_results
+from ansible_collections.vastops.asbuilt.plugins.module_utils.health import sorted_results, verdict, verdict_tone
 from ansible_collections.vastops.asbuilt.plugins.module_utils.health_checks_hw import used_percent
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_model import (
-    badge, heading, kv, natural_key, note, yes_no,
+    badge, heading, kv, natural_key, note, resume_banner, yes_no,
 )
 
 KIND_LETTER = {"cboxes": "C", "dboxes": "D", "eboxes": "E"}
@@ -32,23 +32,25 @@ def count(b, name):
 
 
 def health_cards(findings):
+    """The executive summary's health card: never "OK" (or green) while a rule was not evaluated."""
     if not findings:
         return {"label": "Health", "value": "not checked", "sub": "the health check did not run", "tone": "muted"}
-    summ = findings["summary"]
-    sev = summ["by_severity"]
-    sub = ", ".join("%d %s" % (sev[s], s) for s in ("critical", "major", "minor", "info") if sev[s]) or \
-        "all %d rules passed" % summ["passed"]
-    value = "OK" if summ["worst"] == "none" else "%d finding%s" % (summ["failed"], "" if summ["failed"] == 1 else "s")
-    return {"label": "Health", "value": value, "sub": sub, "tone": SEVERITY_TONE.get(summ["worst"], "info")}
+    summ = dict(findings["summary"])
+    summ.update(verdict(summ))
+    return {"label": "Health", "value": summ["headline"], "sub": summ["detail"], "tone": verdict_tone(summ)}
 
 
 def capacity_figures(cluster, findings):
     usable = cluster.get("usable_capacity_bytes")
     free = cluster.get("free_usable_capacity")
     thresholds = (findings or {}).get("thresholds") or {}
+    used = (float(usable) - float(free)) if usable and free is not None else None
+    total_text, used_text, free_text = human_bytes_split(usable, used)
     return {"used_percent": used_percent(cluster),
-            "usable": usable, "usable_free": free,
-            "usable_used": (float(usable) - float(free)) if usable and free is not None else None,
+            "usable": usable, "usable_free": free, "usable_used": used,
+            # displayed in one unit so that used + free = usable as printed
+            "usable_text": total_text, "usable_used_text": used_text,
+            "usable_free_text": free_text if used is not None else human_bytes(free),
             "physical": cluster.get("physical_space"), "physical_used": cluster.get("physical_space_in_use"),
             "logical": cluster.get("logical_space"), "logical_used": cluster.get("logical_space_in_use"),
             "drr": cluster.get("drr_text") or cluster.get("drr"),
@@ -56,8 +58,8 @@ def capacity_figures(cluster, findings):
             "critical": thresholds.get("capacity_critical_percent", 90)}
 
 
-def _plural(n, word, plural=None):
-    return "%d %s" % (n, word if n == 1 else (plural or word + "s"))
+def _plural(n, word, many=None):
+    return plural(n, word, many)
 
 
 def narrative(b, cluster):
@@ -76,25 +78,43 @@ def narrative(b, cluster):
         parts.append(" in %s" % _plural(racks, "rack"))
     figs = capacity_figures(cluster, b.findings)
     if figs["used_percent"] is not None:
-        parts.append(", with %s of usable capacity, %.0f%% of it in use" % (
-            human_bytes(figs["usable"]), figs["used_percent"]))
+        parts.append(", with %s of usable capacity, %.1f%% of it in use" % (figs["usable_text"], figs["used_percent"]))
         if figs.get("drr"):
             parts.append(" at a data reduction of %s" % figs["drr"])
     out = "".join(parts) + "."
     if b.findings:
-        summ = b.findings["summary"]
-        sev = summ["by_severity"]
-        found = [_plural(sev[s], "%s finding" % s) for s in ("critical", "major", "minor", "info") if sev[s]]
-        if found:
-            out += " The health check of %d rules found %s%s." % (
-                summ["rules"], ", ".join(found[:-1]) + (" and " if len(found) > 1 else "") + found[-1],
-                "; the most important are listed below" if (sev["critical"] or sev["major"]) else "")
-        else:
-            out += " The health check of %d rules found nothing to report." % summ["rules"]
-        if summ["not_evaluated"]:
-            out += " %s could not be evaluated for lack of data (see Health findings)." % _plural(
-                summ["not_evaluated"], "rule")
+        out += " " + health_sentence(b.findings["summary"])
     return out
+
+
+def health_sentence(summ):
+    """What the health check found, in one or two sentences that never sound healthy when it is incomplete."""
+    sev = summ["by_severity"]
+    rules, missing = summ["rules"], int(summ.get("not_evaluated") or 0)
+    na, disabled = int(summ.get("not_applicable") or 0), int(summ.get("disabled") or 0)
+    evaluated = rules - missing - na - disabled
+    found = [_plural(sev[s], "%s finding" % s) for s in ("critical", "major", "minor", "info") if sev[s]]
+    if missing:
+        out = "The health check is incomplete: only %d of %s could be evaluated, because the data the other %d " \
+              "need was not collected (see Health findings)." % (evaluated, _plural(rules, "rule"), missing)
+        out += (" The rules that ran found %s%s." % (_and(found), "; the most important are listed below" if (
+            sev["critical"] or sev["major"]) else "")) if found else " The %s that ran passed." % (
+            "rule" if evaluated == 1 else "%d rules" % evaluated)
+    elif found:
+        out = "The health check of %s found %s%s." % (
+            _plural(evaluated, "rule"), _and(found),
+            "; the most important are listed below" if (sev["critical"] or sev["major"]) else "")
+    else:
+        out = "The health check of %s found nothing to report." % _plural(evaluated, "rule")
+    if na:
+        out += " %s not apply to this VAST release." % ("1 rule does" if na == 1 else "%d rules do" % na)
+    if disabled:
+        out += " %s disabled by configuration." % ("1 rule is" if disabled == 1 else "%d rules are" % disabled)
+    return out
+
+
+def _and(words):
+    return ", ".join(words[:-1]) + (" and " if len(words) > 1 else "") + words[-1]
 
 
 # ---- executive summary ---------------------------------------------------------------------------------------
@@ -103,25 +123,28 @@ def executive_summary(b, sec):
     if cluster is None:
         sec["status"] = "unavailable"
         sec["note"] = "The cluster record %s." % b.view.reason("clusters")
+    banner = resume_banner(b.view)
+    if banner:
+        sec["blocks"].append(banner)
     cards = []
     if cluster:
         cards.append({"label": "VAST release", "value": short_version(cluster.get("sw_version")).rsplit(".", 1)[0]
                       if cluster.get("sw_version") else "-", "sub": text(cluster.get("build")), "tone": "info"})
         figs = capacity_figures(cluster, b.findings)
         if figs["used_percent"] is not None:
-            cards.append({"label": "Usable capacity", "value": human_bytes(figs["usable"]),
-                          "sub": "%.1f%% used, %s free" % (figs["used_percent"], human_bytes(figs["usable_free"])),
+            cards.append({"label": "Usable capacity", "value": figs["usable_text"],
+                          "sub": "%.1f%% used, %s free" % (figs["used_percent"], figs["usable_free_text"]),
                           "tone": "bad" if figs["used_percent"] >= figs["critical"] else
                           "warn" if figs["used_percent"] >= figs["warning"] else "ok"})
     c_nodes, d_nodes, e_boxes = count(b, "cnodes"), count(b, "dnodes"), count(b, "eboxes")
     if c_nodes is not None:
-        boxes = ("%d EBoxes" % e_boxes) if e_boxes else "%s CBoxes, %s DBoxes" % (
-            text(count(b, "cboxes")), text(count(b, "dboxes")))
+        boxes = _plural(e_boxes, "EBox", "EBoxes") if e_boxes else "%s, %s" % (
+            _count_text(count(b, "cboxes"), "CBox", "CBoxes"), _count_text(count(b, "dboxes"), "DBox", "DBoxes"))
         cards.append({"label": "CNodes / DNodes", "value": "%d / %s" % (c_nodes, text(d_nodes)), "sub": boxes,
                       "tone": "info"})
     if count(b, "views") is not None:
         cards.append({"label": "Views", "value": str(count(b, "views")),
-                      "sub": "%s tenants" % text(count(b, "tenants")), "tone": "info"})
+                      "sub": _count_text(count(b, "tenants"), "tenant"), "tone": "info"})
     cards.append(health_cards(b.findings))
     sec["blocks"].append({"type": "cards", "cards": cards})
     if cluster:
@@ -131,7 +154,7 @@ def executive_summary(b, sec):
             ("Cluster", cluster.get("name")), ("PSNT", cluster.get("psnt")), ("GUID", cluster.get("guid")),
             ("State", badge(cluster.get("state"))), ("Software version", cluster.get("sw_version")),
             ("Management VIP", cluster.get("mgmt_vip")), ("Deployed", cluster.get("deployment_time")),
-            ("Data collected", b.view.collected_at)], "At a glance"))
+            ("Data collected", b.options.get("collected_text") or b.view.collected_at)], "At a glance"))
     if b.findings:
         failing = [r for r in sorted_results(b.findings["results"]) if r["status"] == "fail"]
         sec["blocks"].append(heading("Health"))
@@ -142,6 +165,10 @@ def executive_summary(b, sec):
                                   "columns": ["Severity", "Rule", "Finding", "Affected"], "csv": None, "numeric": [],
                                   "rows": [[badge(r["severity"], SEVERITY_TONE[r["severity"]]), r["id"], r["title"],
                                             r["item_count"]] for r in top], "more": "see Health findings"})
+
+
+def _count_text(n, word, many=None):
+    return "? %s" % (many or word + "s") if n is None else _plural(n, word, many)
 
 
 # ---- cluster -------------------------------------------------------------------------------------------------
@@ -171,8 +198,8 @@ def cluster(b, sec):
             ("HTTPS port", vms.get("ssl_port")), ("Minimum TLS version", vms.get("min_tls_version")),
             ("Capacity units", "base 10 (TB)" if vms.get("capacity_base_10") else "base 2 (TiB)"
              if vms.get("capacity_base_10") is False else "-"),
-            ("Access token lifetime", vms.get("access_token_lifetime")),
-            ("Refresh token lifetime", vms.get("refresh_token_lifetime")),
+            ("Access token lifetime", human_duration(vms.get("access_token_lifetime"))),
+            ("Refresh token lifetime", human_duration(vms.get("refresh_token_lifetime"))),
             ("API tokens per user", vms.get("max_api_tokens_per_user")),
             ("Idle logout (s)", vms.get("auto_logout_timeout")), ("Login banner", vms.get("login_banner") or "-")],
             "Management (VMS)"))
@@ -202,8 +229,10 @@ def capacity(b, sec):
         return
     sec["blocks"].append({"type": "capacity", "figures": figs})
     sec["blocks"].append(kv([
-        ("Usable capacity", human_bytes(figs["usable"])), ("Usable free", human_bytes(figs["usable_free"])),
-        ("Used", "%.1f%%" % figs["used_percent"]),
+        ("Usable capacity", figs["usable_text"]),
+        ("Usable in use", "%s (%.1f%%)" % (figs["usable_used_text"], figs["used_percent"])
+         if figs["usable_used"] is not None else "%.1f%%" % figs["used_percent"]),
+        ("Usable free", figs["usable_free_text"]),
         ("Physical capacity", human_bytes(figs["physical"])), ("Physical in use", human_bytes(figs["physical_used"])),
         ("Logical capacity", human_bytes(figs["logical"])), ("Logical in use", human_bytes(figs["logical_used"])),
         ("Data reduction ratio", figs["drr"]),
@@ -335,6 +364,14 @@ def hardware(b, sec):
             blocks.append(rack_with_summary(rack))
             rack = None
         blocks.append(boxes)
+        unknown = [box for kind, box in box_rows if kind == "cboxes" and str(box.get("state") or "").upper()
+                   in ("UNKNOWN", "")]
+        if unknown:
+            blocks.append(note(
+                "%s state UNKNOWN: this is how VMS reports CBoxes, even while their CNodes are ACTIVE. A CBox has no "
+                "state of its own to check; its CNodes' states are what count (see CNodes, and rule VAST-HW-004). "
+                "Rule VAST-HW-013 checks DBoxes and EBoxes only." % (
+                    "The CBox shows" if len(unknown) == 1 else "%d CBoxes show" % len(unknown))))
     if rack is not None:
         blocks.append(rack_with_summary(rack))
     drives = [("SSD", d) for d in view.records("ssds") or []] + [("NVRAM", d) for d in view.records("nvrams") or []]

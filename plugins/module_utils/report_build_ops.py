@@ -8,11 +8,13 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import (
-    certificate_not_after, human_bytes, iso, text,
+    certificate_not_after, human_bytes, human_duration, iso, text,
 )
 from ansible_collections.vastops.asbuilt.plugins.module_utils.health import sorted_results
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_build_infra import SEVERITY_TONE
-from ansible_collections.vastops.asbuilt.plugins.module_utils.report_model import badge, heading, kv, note, yes_no
+from ansible_collections.vastops.asbuilt.plugins.module_utils.report_model import (
+    badge, display, heading, kind_label, kv, note, resume_banner, resumed_resources, yes_no,
+)
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_sections import LEVEL_NAMES, SECTIONS
 
 
@@ -34,11 +36,13 @@ def security(b, sec):
         rows += [("Minimum TLS version", vms.get("min_tls_version")),
                  ("Minimum password length", vms.get("min_pwd_length")),
                  ("Access / refresh token lifetime", "%s / %s" % (
-                     text(vms.get("access_token_lifetime")), text(vms.get("refresh_token_lifetime")))),
+                     text(human_duration(vms.get("access_token_lifetime"))),
+                     text(human_duration(vms.get("refresh_token_lifetime"))))),
                  ("Idle logout (s)", vms.get("auto_logout_timeout"))]
     if rows:
         blocks.append(kv(rows, "Encryption and access"))
     providers = []
+    tenant_names = dict((t.get("id"), t.get("name")) for t in view.records("tenants") or [] if t.get("id") is not None)
     for name, kind in (("activedirectory", "Active Directory"), ("ldaps", "LDAP"), ("nis", "NIS")):
         recs = view.records(name)
         if recs is None:
@@ -46,8 +50,7 @@ def security(b, sec):
             continue
         for r in recs:
             where = r.get("domain_name") or r.get("name")
-            detail = (r.get("machine_account_name") or r.get("url") or ", ".join(r.get("servers") or []) or "-")
-            providers.append([kind, where, detail, badge(r.get("state")), r.get("tenant_id")])
+            providers.append([kind, where, _provider_detail(r), badge(r.get("state")), _tenant_of(r, tenant_names)])
     blocks.append(heading("Identity providers"))
     blocks.append({"type": "table", "title": None, "columns": ["Type", "Domain", "Account / servers", "State", "Tenant"],
                    "rows": providers, "total": len(providers), "csv": None, "numeric": []} if providers else
@@ -80,6 +83,40 @@ def security(b, sec):
                           lambda r: [r.get("name"), r.get("object_types")])
         blocks += b.table("encryptiongroups", "Encryption groups", ["CRN", "State"],
                           lambda r: [r.get("crn"), badge(r.get("state"))], sort=lambda r: text(r.get("crn")))
+
+
+def _listed(value):
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    return [str(v) for v in value if v not in (None, "")]
+
+
+def _provider_detail(rec):
+    """Account or servers of an identity provider: the AD machine account, LDAP URLs (``urls`` list, or ``url``
+    as a comma list on some releases), NIS servers."""
+    if rec.get("machine_account_name"):
+        return rec["machine_account_name"]
+    servers = _listed(rec.get("urls")) or _listed(rec.get("url")) or _listed(rec.get("servers")) or \
+        _listed(rec.get("ips"))
+    return ", ".join(servers) or "-"
+
+
+def _tenant_of(rec, names):
+    """The tenant's name (the records carry ``tenant_id``; the tenants resource names it)."""
+    if rec.get("tenant_name"):
+        return rec["tenant_name"]
+    tenant = rec.get("tenant")
+    if isinstance(tenant, dict) and tenant.get("name"):
+        return tenant["name"]
+    tid = rec.get("tenant_id")
+    if tid in (None, ""):
+        return "-"
+    for key in (tid, str(tid)) + ((int(tid),) if str(tid).isdigit() else ()):
+        if key in names:
+            return names[key]
+    return "tenant %s" % tid
 
 
 # ---- data protection -----------------------------------------------------------------------------------------
@@ -155,7 +192,7 @@ def monitoring(b, sec):
     blocks += b.table("alarms", "Open alarms", ["Severity", "Object", "Alarm", "Since", "Acknowledged"],
                       lambda a: [badge(text(a.get("severity")).lower(), SEVERITY_TONE.get(text(a.get("severity")).lower(),
                                                                                           "info")),
-                                 "%s %s" % (text(a.get("object_type")), text(a.get("object_name"))),
+                                 "%s %s" % (text(kind_label(a.get("object_type"))), text(a.get("object_name"))),
                                  a.get("alarm_message"), a.get("timestamp"), yes_no(a.get("acknowledged"))],
                       sort=lambda a: (SEVERITY_RANK.get(text(a.get("severity")).upper(), 9), text(a.get("timestamp"))),
                       empty="No alarm is open.")
@@ -190,7 +227,7 @@ def monitoring(b, sec):
                       lambda s: [s.get("name"), s.get("level"), badge(s.get("state")), s.get("bundle_size"),
                                  s.get("created")], sort=lambda s: text(s.get("created")), empty="No support bundle.")
     blocks += b.table("monitors", "Monitors", ["Monitor", "Object type", "Type", "Time frame", "Properties"],
-                      lambda m: [m.get("name"), m.get("object_type"), m.get("monitor_type"), m.get("time_frame"),
+                      lambda m: [m.get("name"), kind_label(m.get("object_type")), m.get("monitor_type"), m.get("time_frame"),
                                  len(m.get("prop_list") or [])], numeric=[4])
     if b.level >= 3:
         events = view.records("events")
@@ -199,8 +236,8 @@ def monitoring(b, sec):
         else:
             info = next((v for k, v in (view.meta.get("resources") or {}).items() if k.endswith(".events")), {}) or {}
             blocks += b.table("events", "Recent events", ["Time", "Severity", "Object", "Event"],
-                              lambda e: [e.get("timestamp"), e.get("severity"), "%s %s" % (text(e.get("object_type")),
-                                                                                           text(e.get("object_name"))),
+                              lambda e: [e.get("timestamp"), e.get("severity"),
+                                         "%s %s" % (text(kind_label(e.get("object_type"))), text(e.get("object_name"))),
                                          e.get("event_message") or e.get("event_name")],
                               sort=lambda e: [-ord(c) for c in text(e.get("timestamp"))])
             if info.get("truncated") and info.get("total"):
@@ -214,8 +251,8 @@ def health(b, sec):
         sec["status"], sec["note"] = "unavailable", "The health check did not run for this report."
         return
     results = sorted_results(b.findings["results"])
-    shown = [r for r in results if r["status"] == "fail" or (b.level >= 2 and r["status"] == "not_evaluated")
-             or (b.level >= 2 and r["status"] == "pass") or (b.level >= 3)]
+    shown = [r for r in results if r["status"] in ("fail", "not_evaluated")
+             or (b.level >= 2 and r["status"] in ("pass", "not_applicable")) or (b.level >= 3)]
     sec["blocks"].append({"type": "health", "summary": b.findings["summary"], "results": shown, "mode": "full",
                           "items": b.level >= 2, "reference_time": b.findings.get("reference_time")})
 
@@ -223,11 +260,15 @@ def health(b, sec):
 # ---- appendix ------------------------------------------------------------------------------------------------
 def appendix(b, sec):
     meta = b.view.meta
+    banner = resume_banner(b.view)
+    if banner:
+        sec["blocks"].append(banner)
     session = meta.get("session") or {}
     latency = session.get("latency_ms") or session.get("latency") or {}
     rows = [("VMS host", meta.get("host")), ("API version", meta.get("api_version")),
             ("Software version", meta.get("sw_version")), ("Authentication", meta.get("auth_method")),
-            ("Collected at", b.view.collected_at), ("Collection time (s)", meta.get("elapsed_s")),
+            ("Collected at", b.options.get("collected_text") or b.view.collected_at),
+            ("Collection time (s)", meta.get("elapsed_s")),
             ("Collection version", b.view.doc.get("collection_version")),
             ("Requests", session.get("requests")), ("Pages", session.get("pages")),
             ("Retries", "%s%s" % (text(session.get("retries")), (" (%s)" % text(session.get("retry_reasons")))
@@ -243,15 +284,21 @@ def appendix(b, sec):
         rows.append(("Warning", warning))
     sec["blocks"].append(kv(rows, "Collection"))
     resources = meta.get("resources") or {}
+    resumed = dict(resumed_resources(b.view))
     table = []
     for key in sorted(resources):
         info = resources[key] or {}
-        table.append([key, badge(info.get("status"), "ok" if info.get("status") == "ok" else "bad"
-                                 if info.get("status") == "error" else "warn"),
-                      info.get("count") if info.get("status") == "ok" else "-", info.get("reason") or "-"])
+        status = info.get("status")
+        label = "resumed" if status == "ok" and key in resumed else "not applicable" if status == "unavailable" \
+            else status
+        read_at = info.get("read_at") or (None if key in resumed else b.view.collected_at)
+        table.append([key, badge(label, "ok" if status == "ok" and key not in resumed else "bad"
+                                 if status == "error" else "muted" if status == "unavailable" else "warn"),
+                      info.get("count") if status == "ok" else "-",
+                      display(read_at) if status == "ok" and read_at else "-", info.get("reason") or "-"])
     if table:
         sec["blocks"].append({"type": "table", "title": "Resources read",
-                              "columns": ["Resource", "Status", "Records", "Reason"],
+                              "columns": ["Resource", "Status", "Records", "Read at", "Reason"],
                               "rows": table, "total": len(table), "csv": None, "numeric": [2]})
     errors = meta.get("errors") or {}
     if errors:

@@ -1,10 +1,12 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2025, vastops.asbuilt contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""CSV inventories: nodes, boxes, drives, switch ports, VIPs, views (complete lists, never capped).
+"""CSV inventories: nodes, boxes, drives, switch ports, VIPs, views, view policies, quotas, user quotas,
+snapshots, events (complete lists, never capped).
 
 ``inventories(view)`` returns ``{file name: csv text}`` for every inventory whose data was collected; an
-inventory whose resources were not collected is left out (the report says so). Cells that a spreadsheet would
+inventory whose resources were not collected is left out (the report says so). ``table_csv(columns, rows)``
+writes any other table of the report whose page shows only part of it (every capped table points to a CSV). Cells that a spreadsheet would
 run as a formula (starting with = + - @, tab or carriage return) are prefixed with a quote (OWASP CSV injection).
 """
 
@@ -15,8 +17,7 @@ __metaclass__ = type
 import csv
 import io
 
-from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import rack_unit
-from ansible_collections.vastops.asbuilt.plugins.module_utils.report_model import natural_key
+from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import natural_key, rack_unit
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -80,6 +81,30 @@ VIEW_COLUMNS = [("path", "path"), ("name", "name"), ("id", "id"), ("guid", "guid
                 ("logical_capacity_bytes", "logical_capacity"), ("physical_capacity_bytes", "physical_capacity"),
                 ("created", "created")]
 
+VIEWPOLICY_COLUMNS = [("name", "name"), ("id", "id"), ("guid", "guid"), ("flavor", "flavor"), ("tenant", "tenant_name"),
+                      ("auth_source", "auth_source"), ("protocols", "protocols"), ("nfs_read_write", "nfs_read_write"),
+                      ("nfs_read_only", "nfs_read_only"), ("nfs_root_squash", "nfs_root_squash"),
+                      ("nfs_all_squash", "nfs_all_squash"), ("nfs_no_squash", "nfs_no_squash"),
+                      ("smb_read_write", "smb_read_write"), ("smb_read_only", "smb_read_only"),
+                      ("s3_read_write", "s3_read_write"), ("s3_read_only", "s3_read_only"),
+                      ("vip_pools", "vip_pools"), ("views", "count_views"), ("created", "created")]
+QUOTA_COLUMNS = [("path", "path"), ("name", "name"), ("id", "id"), ("guid", "guid"), ("state", "state"),
+                 ("soft_limit_bytes", "soft_limit"), ("hard_limit_bytes", "hard_limit"),
+                 ("used_bytes", "used_capacity"), ("soft_limit_inodes", "soft_limit_inodes"),
+                 ("hard_limit_inodes", "hard_limit_inodes"), ("used_inodes", "used_inodes"),
+                 ("grace_period", "grace_period"), ("tenant", "tenant_name")]
+USERQUOTA_COLUMNS = [("name", lambda r: r.get("name") or r.get("entity_identifier")), ("path", "path"), ("id", "id"),
+                     ("identifier_type", "identifier_type"), ("identifier", "identifier"), ("state", "state"),
+                     ("soft_limit_bytes", "soft_limit"), ("hard_limit_bytes", "hard_limit"),
+                     ("used_bytes", "used_capacity"), ("used_inodes", "used_inodes")]
+SNAPSHOT_COLUMNS = [("name", "name"), ("path", "path"), ("id", "id"), ("guid", "guid"),
+                    ("policy", lambda r: r.get("protection_policy") or r.get("policy")), ("created", "created"),
+                    ("expires", "expiration_time"), ("locked", "locked"), ("indestructible", "indestructible"),
+                    ("state", "state"), ("tenant", "tenant_name")]
+EVENT_COLUMNS = [("timestamp", "timestamp"), ("severity", "severity"), ("object_type", "object_type"),
+                 ("object_name", "object_name"), ("event", lambda r: r.get("event_message") or r.get("event_name")),
+                 ("event_type", "event_type"), ("id", "id")]
+
 
 def _tagged(view, pairs):
     """Records of several resources, each tagged with its kind; None when none of them was collected."""
@@ -103,7 +128,14 @@ INVENTORIES = [
     ("switch_ports.csv", PORT_COLUMNS, (("ports", "port"),), "switch"),
     ("vips.csv", VIP_COLUMNS, (("vips", "vip"),), "ip"),
     ("views.csv", VIEW_COLUMNS, (("views", "view"),), "path"),
+    ("viewpolicies.csv", VIEWPOLICY_COLUMNS, (("viewpolicies", "viewpolicy"),), "name"),
+    ("quotas.csv", QUOTA_COLUMNS, (("quotas", "quota"),), "path"),
+    ("userquotas.csv", USERQUOTA_COLUMNS, (("userquotas", "userquota"),), "path"),
+    ("snapshots.csv", SNAPSHOT_COLUMNS, (("snapshots", "snapshot"),), "created"),
+    ("events.csv", EVENT_COLUMNS, (("events", "event"),), "timestamp"),
 ]
+# resource -> the inventory that lists it completely (the report's capped tables point there)
+INVENTORY_OF = dict((name, filename) for filename, _c, pairs, _k in INVENTORIES for name, _kind in pairs)
 
 
 def inventories(view):
@@ -115,3 +147,20 @@ def inventories(view):
         rows.sort(key=lambda r: (r["_kind"], natural_key(r.get(sort_key)), natural_key(r.get("name"))))
         out[filename] = to_csv(columns, rows)
     return out
+
+
+def cell_text(value):
+    """A report cell (plain value or badge) as CSV text."""
+    if isinstance(value, dict) and "badge" in value:
+        value = value["badge"]
+    return value
+
+
+def table_csv(columns, rows):
+    """CSV of a report table (its columns, every row), for tables with no inventory of their own."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow([safe(c) for c in columns])
+    for row in rows:
+        writer.writerow([safe(cell_text(v)) for v in row])
+    return buf.getvalue()

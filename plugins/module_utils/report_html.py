@@ -13,7 +13,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.vastops.asbuilt.plugins.module_utils import report_svg
+from ansible_collections.vastops.asbuilt.plugins.module_utils import health, report_svg
 from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import human_bytes
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_model import display
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_style import SORT_SCRIPT, stylesheet
@@ -77,7 +77,8 @@ def render_rack(block):
     out.append("</div>")
     kinds = sorted(set(b["kind"] for r in block["racks"] for b in r["boxes"]) | set(b["kind"] for b in block["unplaced"]))
     if kinds:
-        out.append(report_svg.legend(kinds))
+        collision = any(b.get("collision") for r in block["racks"] for b in r["boxes"])
+        out.append(report_svg.legend(kinds, collision))
     out.append("</div>")
     if not block["racks"]:
         out.append('<p class="note">No rack is defined on this cluster.</p>')
@@ -92,15 +93,25 @@ def _severity_badge(sev):
     return '<span class="badge %s">%s</span>' % (tone, esc(sev))
 
 
+def render_verdict(summ):
+    """The health verdict in words, above the bar: "INCOMPLETE: 5 passed, 41 not evaluated (...)"."""
+    v = dict(summ)
+    v.update(health.verdict(summ))
+    return '<p class="verdict %s"><strong>%s</strong> \u2014 %s</p>' % (
+        esc(health.verdict_tone(v)), esc(v["headline"]), esc(v["detail"]))
+
+
 def render_health(block):
     summ = block["summary"]
-    out = ['<div class="figure">', report_svg.health(summ), "</div>", '<div class="sevcounts">']
+    out = [render_verdict(summ), '<div class="figure">', report_svg.health(summ), "</div>", '<div class="sevcounts">']
     for sev in ("critical", "major", "minor", "info"):
         out.append('<span class="badge %s">%d %s</span>' % (
             {"critical": "bad", "major": "warn", "minor": "minor", "info": "info"}[sev], summ["by_severity"][sev], sev))
     out.append('<span class="badge ok">%d passed</span>' % summ["passed"])
     if summ["not_evaluated"]:
-        out.append('<span class="badge muted">%d not evaluated</span>' % summ["not_evaluated"])
+        out.append('<span class="badge warn">%d not evaluated</span>' % summ["not_evaluated"])
+    if summ.get("not_applicable"):
+        out.append('<span class="badge muted">%d not applicable</span>' % summ["not_applicable"])
     if summ["disabled"]:
         out.append('<span class="badge muted">%d disabled</span>' % summ["disabled"])
     out.append("</div>")
@@ -124,9 +135,14 @@ def render_health(block):
         out.append("</div>")
     others = [r for r in results if r["status"] == "not_evaluated"]
     if others:
-        out.append(render_table({"title": "Rules not evaluated", "columns": ["Rule", "Title", "Why"],
+        out.append(render_table({"title": "Rules not evaluated (data not collected)", "columns": ["Rule", "Title", "Why"],
                                  "rows": [[r["id"], r["title"], r["reason"]] for r in others], "numeric": [],
                                  "total": len(others)}))
+    na = [r for r in results if r["status"] == "not_applicable"]
+    if na:
+        out.append(render_table({"title": "Rules not applicable to this release", "columns": ["Rule", "Title", "Why"],
+                                 "rows": [[r["id"], r["title"], r["reason"]] for r in na], "numeric": [],
+                                 "total": len(na)}))
     passed = [r for r in results if r["status"] == "pass"]
     if passed:
         out.append(render_table({"title": "Rules passed", "columns": ["Rule", "Severity", "Title", "Observed"],
@@ -140,8 +156,20 @@ def render_health(block):
     return "".join(out)
 
 
+def render_banner(block):
+    out = ['<div class="banner %s" role="note"><p class="banner-title">%s</p><p>%s</p>' % (
+        esc(block.get("tone") or "warn"), esc(block["title"]), esc(block["text"]))]
+    if block.get("rows"):
+        out.append(render_table({"columns": block["columns"], "rows": block["rows"], "total": len(block["rows"]),
+                                 "numeric": []}, sortable=False))
+    out.append("</div>")
+    return "".join(out)
+
+
 def render_block(block):
     kind = block["type"]
+    if kind == "banner":
+        return render_banner(block)
     if kind == "table":
         return render_table(block)
     if kind == "kv":
@@ -175,7 +203,8 @@ def render(model, primary=None, accent=None, logo_data_uri=None):
     title = model["title"]
     version = (" \u2014 VAST %s" % cluster["sw_version"]) if cluster.get("sw_version") else ""
     subtitle = model.get("subtitle") or "%s%s" % (model["cluster_name"], version)
-    meta = [("Cluster", model["cluster_name"]), ("PSNT", cluster.get("psnt")), ("Data collected", model.get("collected_at")),
+    meta = [("Cluster", model["cluster_name"]), ("PSNT", cluster.get("psnt")),
+            ("Data collected", model.get("collected_text") or model.get("collected_at")),
             ("Report generated", model.get("generated_at"))]
     if model.get("company"):
         meta.insert(0, ("Prepared for", model["company"]))
@@ -210,6 +239,7 @@ def render(model, primary=None, accent=None, logo_data_uri=None):
         out.append("</section>")
     out.append('</main></div><footer>Generated by the vastops.asbuilt Ansible collection on %s from data collected '
                'on %s. This document is self-contained: it loads nothing from the network.</footer>' % (
-                   esc(display(model.get("generated_at"))), esc(display(model.get("collected_at")))))
+                   esc(display(model.get("generated_at"))),
+                   esc(model.get("collected_text") or display(model.get("collected_at")))))
     out.append('<script>%s</script></body></html>\n' % SORT_SCRIPT)
     return "".join(out)

@@ -11,6 +11,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.vastops.asbuilt.plugins.module_utils import health
 from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import human_bytes
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_model import display
 
@@ -49,12 +50,15 @@ def render_table(block):
 
 
 def render_health(block):
-    summ = block["summary"]
+    summ = dict(block["summary"])
+    summ.update(health.verdict(summ))
     sev = summ["by_severity"]
-    out = ["**Health:** %d rules: %s; %d passed%s%s." % (
-        summ["rules"], ", ".join("%d %s" % (sev[s], s) for s in ("critical", "major", "minor", "info")), summ["passed"],
-        (", %d not evaluated" % summ["not_evaluated"]) if summ["not_evaluated"] else "",
-        (", %d disabled" % summ["disabled"]) if summ["disabled"] else "")]
+    out = ["**Health: %s** \u2014 %s." % (md(summ["headline"]), md(summ["detail"])),
+           "", "%d rules: %s; %d passed%s%s%s." % (
+               summ["rules"], ", ".join("%d %s" % (sev[s], s) for s in ("critical", "major", "minor", "info")),
+               summ["passed"], (", %d not evaluated" % summ["not_evaluated"]) if summ["not_evaluated"] else "",
+               (", %d not applicable" % summ["not_applicable"]) if summ.get("not_applicable") else "",
+               (", %d disabled" % summ["disabled"]) if summ["disabled"] else "")]
     if block.get("mode") != "full":
         return "\n".join(out)
     failing = [r for r in block["results"] if r["status"] == "fail"]
@@ -72,8 +76,12 @@ def render_health(block):
                                      "more": "every affected object is listed in findings.json"}))
     others = [r for r in block["results"] if r["status"] == "not_evaluated"]
     if others:
-        out.append("\n### Rules not evaluated\n")
+        out.append("\n### Rules not evaluated (data not collected)\n")
         out.append(table(["Rule", "Title", "Why"], [[r["id"], r["title"], r["reason"]] for r in others]))
+    na = [r for r in block["results"] if r["status"] == "not_applicable"]
+    if na:
+        out.append("\n### Rules not applicable to this release\n")
+        out.append(table(["Rule", "Title", "Why"], [[r["id"], r["title"], r["reason"]] for r in na]))
     passed = [r for r in block["results"] if r["status"] == "pass"]
     if passed:
         out.append("\n### Rules passed\n")
@@ -103,8 +111,17 @@ def render_rack(block):
     return "\n".join(out)
 
 
+def render_banner(block):
+    out = ["> **%s.** %s" % (md(block["title"]), md(block["text"]))]
+    if block.get("rows"):
+        out += ["", table(block["columns"], block["rows"])]
+    return "\n".join(out)
+
+
 def render_block(block):
     kind = block["type"]
+    if kind == "banner":
+        return render_banner(block)
     if kind == "table":
         return render_table(block)
     if kind == "kv":
@@ -124,7 +141,8 @@ def render_block(block):
     if kind == "capacity":
         f = block["figures"]
         return table(["Capacity", "In use", "Total"], [
-            ["Usable (%.1f%% used)" % f["used_percent"], human_bytes(f.get("usable_used")), human_bytes(f.get("usable"))],
+            ["Usable (%.1f%% used)" % f["used_percent"], f.get("usable_used_text") or human_bytes(f.get("usable_used")),
+             f.get("usable_text") or human_bytes(f.get("usable"))],
             ["Physical", human_bytes(f.get("physical_used")), human_bytes(f.get("physical"))],
             ["Logical", human_bytes(f.get("logical_used")), human_bytes(f.get("logical"))]])
     if kind == "bars":
@@ -142,7 +160,7 @@ def render(model):
     out = ["# %s: %s\n" % (md(model["title"]), md(model["cluster_name"]))]
     facts = [("Prepared for", model.get("company")), ("Author", model.get("author")),
              ("Cluster", model["cluster_name"]), ("VAST version", cluster.get("sw_version")),
-             ("PSNT", cluster.get("psnt")), ("Data collected", model.get("collected_at")),
+             ("PSNT", cluster.get("psnt")), ("Data collected", model.get("collected_text") or model.get("collected_at")),
              ("Report generated", model.get("generated_at"))]
     out.append("\n".join("- **%s:** %s" % (k, md(v)) for k, v in facts if v))
     out.append("\n## Contents\n")

@@ -21,6 +21,7 @@ collected or not served: ``note`` says why). Blocks (``type`` and fields):
 ``capacity`` figures {...}                           drawn as SVG (HTML) or listed (Markdown)
 ``bars``     title, items [[label, value, text]]     a horizontal bar chart
 ``health``   summary, results                        the health summary / findings
+``banner``   title, text, tone, rows                 a message the reader must not miss (resumed data)
 
 Cell values are plain values or ``{"badge": text, "tone": ok|warn|bad|muted|info}``. The renderers escape
 everything: names come from the cluster.
@@ -30,9 +31,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import datetime
 import re
 
-from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import iso, text, utcnow
+from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import (
+    iso, natural_key, parse_time, text, utcnow,
+)
+from ansible_collections.vastops.asbuilt.plugins.module_utils.report_csv import INVENTORY_OF
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_sections import LEVEL_NAMES, SECTIONS, normalise_levels
 
 OK_STATES = ("ACTIVE", "HEALTHY", "OK", "ONLINE", "CONNECTED", "JOINED", "UP", "SYNCED", "WORKING", "LOCAL_ACTIVE",
@@ -44,13 +49,43 @@ DEFAULT_OPTIONS = {"rows_detail": 50, "rows_full": 5000, "title": "As-built repo
                    "subtitle": ""}
 
 
+_STATE_WORD = re.compile(r"^[A-Za-z][A-Za-z_]*$")
+ACRONYMS = {"ok": "OK", "n/a": "N/A", "ad": "AD", "ldap": "LDAP", "nfs": "NFS", "smb": "SMB", "s3": "S3"}
+
+
+def state_label(value):
+    """How a state reads in the report, whatever case the API used: "LOCAL_ACTIVE" -> "Local active",
+    "ACTIVE" and "Active" -> "Active", "ok" -> "OK". Anything that is not one word (counts, sentences) is kept."""
+    label = text(value)
+    if not _STATE_WORD.match(label):
+        return label
+    words = label.replace("_", " ").lower().split()
+    words = [ACRONYMS.get(w, w) for w in words]
+    first = words[0]
+    words[0] = first if first in ACRONYMS.values() else first[:1].upper() + first[1:]
+    return " ".join(words)
+
+
 def badge(value, tone=None):
     label = text(value)
     if tone is None:
         upper = label.upper()
         tone = "ok" if upper in OK_STATES else "bad" if upper in BAD_STATES else "muted" if label == "-" or \
             upper in MUTED_STATES else "warn"
-    return {"badge": label, "tone": tone}
+    return {"badge": state_label(label), "tone": tone}
+
+
+KIND_LABELS = {"cnode": "CNode", "dnode": "DNode", "cbox": "CBox", "dbox": "DBox", "ebox": "EBox", "dtray": "DTray",
+               "ssd": "SSD", "nvram": "NVRAM", "psu": "PSU", "nic": "NIC", "vip": "VIP", "vippool": "VIP pool",
+               "qospolicy": "QoS policy", "s3policy": "S3 policy", "bgpconfig": "BGP config"}
+
+
+def kind_label(value):
+    """Object kinds as VAST writes them in its documentation: "Cnode", "cnode" and "CNODE" -> "CNode"."""
+    if value in (None, ""):
+        return value
+    key = str(value).strip().lower().replace(" ", "").replace("_", "")
+    return KIND_LABELS.get(key, value)
 
 
 def yes_no(value, good=None):
@@ -74,8 +109,58 @@ def display(value):
     return text(value)
 
 
-def natural_key(value):
-    return [int(p) if p.isdigit() else p.lower() for p in re.split(r"(\d+)", text(value))]
+def resumed_resources(view):
+    """[(subset.resource, read_at or None)] of the resources this snapshot took from an earlier, interrupted
+    collection (``meta.resumed``, ``meta.resources[key].resumed`` / ``read_at``), sorted by key."""
+    meta = view.meta
+    resources = meta.get("resources") or {}
+    keys = set(k for k in (meta.get("resumed") or []) if isinstance(k, str))
+    keys.update(k for k, v in resources.items() if isinstance(v, dict) and v.get("resumed"))
+    return [(k, (resources.get(k) or {}).get("read_at")) for k in sorted(keys)]
+
+
+def collection_window(view):
+    """(start, end) ISO times of the data when part of it was resumed (start = the earliest read), else None."""
+    resumed = resumed_resources(view)
+    if not resumed:
+        return None
+    times = [parse_time(t) for _k, t in resumed if t] + [parse_time(view.meta.get("resumed_from"))]
+    times = [t for t in times if t is not None]
+    start = min(times) if times else None
+    end = parse_time(view.collected_at)
+    try:
+        if end is not None and view.meta.get("elapsed_s") is not None:
+            end = end + datetime.timedelta(seconds=float(view.meta["elapsed_s"]))
+    except (TypeError, ValueError):
+        pass
+    return iso(start) if start else None, iso(end) if end else view.collected_at
+
+
+def collected_text(view):
+    """"Data collected" for people: one time, or the range from the earliest resumed read to the end."""
+    window = collection_window(view)
+    if window is None:
+        return display(view.collected_at)
+    start, end = window
+    if not start:
+        return "%s (part of the data was read earlier by an interrupted run; when is not recorded)" % display(end)
+    return "%s to %s (partly resumed from an interrupted run)" % (display(start), display(end))
+
+
+def resume_banner(view):
+    """The banner a report with resumed data opens with (executive summary and appendix); None otherwise."""
+    resumed = resumed_resources(view)
+    if not resumed:
+        return None
+    window = collection_window(view)
+    rows = [[key, display(read_at) if read_at else "earlier (time not recorded)"] for key, read_at in resumed]
+    total = len(view.meta.get("resources") or {}) or len(resumed)
+    return {"type": "banner", "tone": "warn", "title": "Part of this data was resumed from an earlier collection",
+            "text": "%d of the %d resources in this report were not read again: an earlier, interrupted collection "
+                    "had read them and this run reused them (collect_resume; collect_resume_max_age limits how old "
+                    "they may be). They describe the cluster as it was when they were read. Data collected: %s."
+                    % (len(resumed), total, collected_text(view) if window else display(view.collected_at)),
+            "columns": ["Resource", "Read at"], "rows": rows}
 
 
 def kv(rows, title=None):
@@ -100,6 +185,8 @@ class Builder:
         self.levels = levels
         self.level = 0
         self.csv_written = set(options.get("csv_files") or ())
+        self.csv_enabled = bool(options.get("csv_enabled", bool(self.csv_written)))
+        self.csv_extra = {}     # file name -> (columns, rows) of capped tables that have no inventory
 
     def cap(self):
         return int(self.options["rows_full"] if self.level >= 3 else self.options["rows_detail"])
@@ -123,9 +210,33 @@ class Builder:
         ordered = sorted(recs, key=sort or (lambda r: natural_key(r.get("name") or r.get("id"))))
         limit = self.cap() if cap else len(ordered)
         rows = [row_fn(r) for r in ordered[:limit]]
+        if csv is None and INVENTORY_OF.get(name) in self.csv_written:
+            csv = INVENTORY_OF[name]
+        if csv not in self.csv_written:
+            csv = None
+        if csv is None and len(ordered) > limit:
+            csv = self.extra_csv(name, columns, rows + [row_fn(r) for r in ordered[limit:]])
         block = {"type": "table", "title": title, "columns": list(columns), "rows": rows, "total": len(ordered),
-                 "csv": csv if csv in self.csv_written else None, "numeric": list(numeric)}
+                 "csv": csv, "numeric": list(numeric)}
         return [block]
+
+    def extra_csv(self, name, columns, all_rows):
+        """Register the CSV of a capped table without an inventory of its own; returns its file name (or None
+        when CSV files are not written)."""
+        if not self.csv_enabled:
+            return None
+        filename = "%s.csv" % "".join(c if c.isalnum() or c in "-_" else "_" for c in str(name).lower())
+        self.csv_extra[filename] = (list(columns), all_rows)
+        return filename
+
+    def capped(self, name, title, columns, all_rows, numeric=()):
+        """A table of ready-made rows, capped by the level (with a CSV of every row when capped)."""
+        limit = self.cap()
+        block = {"type": "table", "title": title, "columns": list(columns), "rows": all_rows[:limit],
+                 "total": len(all_rows), "csv": None, "numeric": list(numeric)}
+        if len(all_rows) > limit:
+            block["csv"] = self.extra_csv(name, columns, all_rows)
+        return block
 
     def all_fields(self, record, title):
         """Level 3: every scalar field of a record, as a settings table."""
@@ -138,6 +249,7 @@ def build_report(view, findings, options=None, levels=None, builders=None):
     """The report model (see the module docstring); *builders* maps section id to a function(builder)."""
     opts = dict(DEFAULT_OPTIONS)
     opts.update(dict((k, v) for k, v in (options or {}).items() if v is not None))
+    opts["collected_text"] = collected_text(view)
     levels = normalise_levels(levels)
     b = Builder(view, findings, opts, levels)
     sections = []
@@ -157,5 +269,7 @@ def build_report(view, findings, options=None, levels=None, builders=None):
     cluster = view.cluster
     return {"title": opts["title"], "subtitle": opts.get("subtitle") or "", "company": opts.get("company") or "",
             "author": opts.get("author") or "", "generated_at": iso(utcnow()), "collected_at": view.collected_at,
+            "collected_text": opts["collected_text"], "collection_window": collection_window(view),
+            "resumed": [{"resource": k, "read_at": t} for k, t in resumed_resources(view)],
             "cluster": cluster, "cluster_name": view.cluster_name, "levels": levels, "sections": sections,
-            "csv_files": sorted(b.csv_written)}
+            "csv_files": sorted(b.csv_written | set(b.csv_extra)), "csv_extra": b.csv_extra}

@@ -55,6 +55,13 @@ h4{font-size:14px;margin:0 0 4px}
 .note.missing{border-left-color:#e07b00;background:#fff8ef}
 .note.warn{border-left-color:#c62828;background:#fff3f3}
 .more{font-size:12.5px;color:var(--muted);margin:2px 0 12px}
+.banner{margin:6px 0 16px;padding:12px 16px;border-radius:6px;border:1px solid #e9b96e;border-left:6px solid #e07b00;
+background:#fff8ef}
+.banner p{margin:4px 0}.banner .banner-title{font-weight:650;font-size:14.5px;margin-top:0}
+.banner table.data{background:#fff}
+.verdict{margin:6px 0 8px;font-size:14px}
+.verdict.ok strong{color:#2e7d32}.verdict.warn strong{color:#b35c00}.verdict.bad strong{color:#c62828}
+.verdict.minor strong{color:#8a6a00}.verdict.info strong{color:#1565c0}
 .lead{font-size:15.5px;line-height:1.6;max-width:920px;margin:4px 0 18px}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(168px,1fr));gap:12px;margin:10px 0 18px}
 .card{border:1px solid var(--line);border-top:4px solid var(--accent);border-radius:6px;padding:10px 13px;background:#fff}

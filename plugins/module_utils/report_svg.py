@@ -74,10 +74,11 @@ def rack(rack_info):
     return "".join(out)
 
 
-def legend(kinds):
-    """The key of the rack drawing, one entry per line (it sits under a rack)."""
+def legend(kinds, collision=False):
+    """The key of the rack drawing, one entry per line (it sits under a rack); the "unit claimed twice" entry only
+    when a box is drawn that way."""
     names = {"C": "CBox (compute)", "D": "DBox (storage)", "E": "EBox (compute + storage)"}
-    entries = [(KIND_COLOUR[k], k, names[k]) for k in kinds] + [(None, "", "unit claimed twice")]
+    entries = [(KIND_COLOUR[k], k, names[k]) for k in kinds] + ([(None, "", "unit claimed twice")] if collision else [])
     h = 20 * len(entries)
     out = ['<svg class="legend" role="img" width="%d" height="%d" viewBox="0 0 %d %d"><title>Legend</title>'
            % (RACK_W, h, RACK_W, h)]
@@ -114,20 +115,22 @@ def capacity(figs, human):
         out.append('<circle cx="%d" cy="%d" r="%d" fill="none" stroke="%s" stroke-width="20"/>' % (cx, cy, r, colour))
     elif used > 0:
         out.append('<path d="%s" fill="none" stroke="%s" stroke-width="20"/>' % (_arc(cx, cy, r, 0, used / 100.0), colour))
-    out.append('<text x="%d" y="%d" class="donut-value">%.0f%%</text>' % (cx, cy + 6, used))
+    out.append('<text x="%d" y="%d" class="donut-value">%.1f%%</text>' % (cx, cy + 6, used))
     out.append('<text x="%d" y="%d" class="donut-label">usable used</text>' % (cx, cy + 24))
     x0, bw = 200, 450
-    rows = [("Usable", figs.get("usable_used"), figs.get("usable"), True),
-            ("Physical", figs.get("physical_used"), figs.get("physical"), False),
-            ("Logical", figs.get("logical_used"), figs.get("logical"), False)]
+    rows = [("Usable", figs.get("usable_used"), figs.get("usable"), True,
+             (figs.get("usable_used_text"), figs.get("usable_text"))),
+            ("Physical", figs.get("physical_used"), figs.get("physical"), False, None),
+            ("Logical", figs.get("logical_used"), figs.get("logical"), False, None)]
     y = 22
-    for label, part, whole, marks in rows:
+    for label, part, whole, marks, texts in rows:
         if not whole:
             continue
         frac = max(0.0, min(1.0, float(part or 0) / float(whole)))
+        part_text, whole_text = texts if texts and texts[0] else (human(part), human(whole))
         out.append('<text x="%d" y="%d" class="bar-label">%s</text>' % (x0, y, esc(label)))
         out.append('<text x="%d" y="%d" class="bar-value">%s of %s (%.1f%%)</text>' % (
-            x0 + bw, y, esc(human(part)), esc(human(whole)), 100 * frac))
+            x0 + bw, y, esc(part_text), esc(whole_text), 100 * frac))
         out.append('<rect x="%d" y="%d" width="%d" height="16" rx="3" class="bar-bg"/>' % (x0, y + 6, bw))
         out.append('<rect x="%d" y="%d" width="%.1f" height="16" rx="3" fill="%s"/>' % (
             x0, y + 6, bw * frac, colour if marks else "#5c7a99"))
@@ -163,12 +166,14 @@ def bars(items, width=680):
 
 
 def health(summary, width=680):
-    """One stacked bar: failed rules by severity, then passed, not evaluated and disabled rules (the coloured
-    counts printed under it are the legend)."""
+    """One stacked bar: failed rules by severity, then passed, not evaluated (hatched amber: data missing),
+    not applicable and disabled rules (the coloured counts printed under it are the legend)."""
     sev = summary["by_severity"]
     parts = [(sev[s], SEVERITY_COLOUR[s], "%d %s" % (sev[s], s)) for s in ("critical", "major", "minor", "info")]
+    na = int(summary.get("not_applicable") or 0)
     parts += [(summary["passed"], "#2e7d32", "%d passed" % summary["passed"]),
-              (summary["not_evaluated"], "#8a949e", "%d not evaluated" % summary["not_evaluated"]),
+              (summary["not_evaluated"], "#f0b35a", "%d not evaluated" % summary["not_evaluated"]),
+              (na, "#b8c1ca", "%d not applicable" % na),
               (summary["disabled"], "#d5dade", "%d disabled" % summary["disabled"])]
     total = float(sum(p[0] for p in parts)) or 1.0
     h = 18

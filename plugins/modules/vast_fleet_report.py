@@ -13,10 +13,13 @@ short_description: Write the fleet index page that links every cluster's as-buil
 version_added: 0.1.0
 description:
   - Writes C(index.html) (self-contained, like the reports), C(index.md) and C(fleet.json) into O(dest), one row
-    per cluster with its VAST version, capacity used, node counts and health findings by severity, linked to its
-    report. A cluster whose run failed is listed as failed, with the reason.
-  - Takes the RV(vastops.asbuilt.vast_report#module:summary) that M(vastops.asbuilt.vast_report) returned for each
-    cluster; the as-built playbook gathers them from every host at the end of the run.
+    per cluster with its VAST version, capacity used, node counts, health verdict (never "OK" while rules were not
+    evaluated, with the sections that lack data) and data collection time, linked to its latest report.
+  - Takes, per cluster, the RV(vastops.asbuilt.vast_report#module:summary) that M(vastops.asbuilt.vast_report)
+    returned in this run (the cluster is marked as refreshed by this run), or the error of this run (marked
+    failed), or neither (the cluster was not part of this run, for example with C(--limit)). Without a summary
+    the cluster's latest report on disk is found under O(clusters[].dir) and shown with its date, so a limited
+    run never leaves stale or wrongly failed rows in the index.
 author:
   - vastops.asbuilt contributors (@vastops)
 options:
@@ -40,8 +43,13 @@ options:
       report:
         description: Path of the cluster's C(report.html) (default the one in O(clusters[].summary)).
         type: path
+      dir:
+        description: The directory of the cluster's runs (C(<output_dir>/<cluster>)), searched for its latest report
+          when O(clusters[].summary) is not given.
+        type: path
       error:
-        description: Why there is no report (shown instead of the figures).
+        description: Why this run wrote no report for the cluster (the cluster is listed as failed in this run; its
+          last report, if any, is still linked).
         type: str
   title:
     description: Title of the page.
@@ -75,6 +83,9 @@ EXAMPLES = r"""
         summary: "{{ hostvars['vast-prod-1'].report_result.summary }}"
       - name: vast-prod-2
         error: the cluster did not answer
+        dir: /srv/asbuilt/vast-prod-2
+      - name: vast-dr-1            # not part of this run: its latest report on disk is listed
+        dir: /srv/asbuilt/vast-dr-1
 """
 
 RETURN = r"""
@@ -84,10 +95,12 @@ index:
   returned: always
   sample: /srv/asbuilt/index.html
 totals:
-  description: Clusters, reported, failed, and findings by severity over the fleet.
+  description: Clusters; those with a report (C(reported)), refreshed by this run, from an earlier run, failed in
+    this run, without any report (C(missing)); health incomplete or not checked; findings by severity.
   type: dict
   returned: always
-  sample: {"clusters": 3, "reported": 3, "failed": 0, "critical": 1, "major": 4, "minor": 2, "info": 0}
+  sample: {"clusters": 3, "reported": 3, "refreshed": 2, "earlier": 1, "failed": 0, "missing": 0, "incomplete": 0,
+           "not_checked": 0, "critical": 1, "major": 4, "minor": 2, "info": 0}
 files:
   description: The files written.
   type: list
@@ -107,7 +120,7 @@ ARGUMENT_SPEC = dict(
     dest=dict(type="path", required=True),
     clusters=dict(type="list", elements="dict", required=True, options=dict(
         name=dict(type="str", required=True), summary=dict(type="dict"), report=dict(type="path"),
-        error=dict(type="str"))),
+        dir=dict(type="path"), error=dict(type="str"))),
     title=dict(type="str", default="VAST fleet as-built reports"),
     company=dict(type="str"),
     colors=dict(type="dict", options=dict(primary=dict(type="str"), accent=dict(type="str"))),

@@ -17,7 +17,11 @@ description:
     VIPs, switches, MTU, encryption, TLS, API tokens, certificates, alarms, call-home, data protection,
     replication, licences and rack positions).
   - Every rule is data (id, title, severity, section, what is checked, why it matters, remediation, thresholds).
-    A rule whose data was not collected is reported C(not_evaluated) with the reason, never as a pass.
+    A rule whose data was not collected (the read failed, or was not asked for) is reported C(not_evaluated)
+    with the reason, never as a pass. A rule whose data does not exist on the cluster's release (API tokens
+    before VAST 5.3) is C(not_applicable), with the reason.
+  - The summary carries a verdict that is never "OK" while a rule was not evaluated (C(verdict) V(ok),
+    V(fail) or V(incomplete), and C(headline) / C(detail) in words).
   - Never contacts a cluster. Optionally writes the findings as JSON to O(dest).
 author:
   - vastops.asbuilt contributors (@vastops)
@@ -91,8 +95,10 @@ summary:
   description: Counts of the evaluation.
   type: dict
   returned: always
-  sample: {"rules": 46, "failed": 2, "passed": 43, "not_evaluated": 1, "disabled": 0,
-           "by_severity": {"critical": 1, "major": 1, "minor": 0, "info": 0}, "worst": "critical"}
+  sample: {"rules": 46, "failed": 2, "passed": 41, "not_evaluated": 1, "not_applicable": 2, "disabled": 0,
+           "evaluated": 43, "by_severity": {"critical": 1, "major": 1, "minor": 0, "info": 0}, "worst": "critical",
+           "verdict": "fail", "complete": false, "headline": "2 findings",
+           "detail": "1 critical, 1 major; 1 not evaluated (data not collected); 2 not applicable to this release"}
 failed_rules:
   description: The rules that found a problem, worst first.
   type: list
@@ -101,12 +107,19 @@ failed_rules:
   sample: [{"id": "VAST-MON-001", "severity": "critical", "title": "Critical alarms open", "item_count": 2,
             "message": "2 objects affected: ..."}]
 not_evaluated:
-  description: The rules that could not be evaluated, with the reason.
+  description: The rules that could not be evaluated because their data was not collected, with the reason.
+  type: list
+  elements: dict
+  returned: always
+  sample: [{"id": "VAST-SW-001", "title": "Fewer than two switches",
+            "reason": "switches could not be read: Permission denied reading /api/v7/switches/ (HTTP 403)"}]
+not_applicable:
+  description: The rules that do not apply to the cluster's release, with the reason.
   type: list
   elements: dict
   returned: always
   sample: [{"id": "VAST-SEC-004", "title": "API tokens near the per-user limit",
-            "reason": "apitokens not available on this cluster: needs VAST 5.3 or later"}]
+            "reason": "API tokens arrive in VAST 5.3 (this cluster runs 4.7.0)"}]
 rules:
   description: The rule catalogue as evaluated (id, title, severity, section, status, thresholds).
   type: list
@@ -176,6 +189,8 @@ def main():
     result["failed_rules"] = [dict((k, r[k]) for k in keys) for r in ordered if r["status"] == "fail"]
     result["not_evaluated"] = [dict((k, r[k]) for k in ("id", "title", "severity", "reason"))
                                for r in ordered if r["status"] == "not_evaluated"]
+    result["not_applicable"] = [dict((k, r[k]) for k in ("id", "title", "severity", "reason"))
+                                for r in ordered if r["status"] == "not_applicable"]
     result["rules"] = [dict((k, r[k]) for k in ("id", "title", "severity", "section", "status", "params"))
                        for r in findings["results"]]
     if params["dest"]:

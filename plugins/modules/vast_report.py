@@ -18,8 +18,9 @@ description:
     nothing from the network, so it opens on air-gapped sites and prints cleanly. C(report.md) mirrors it.
     C(report.json) is the same report as data (sections with their tables, figures and notes, the findings and
     the collection's meta); the complete records stay in the snapshot and the CSV inventories. The CSV inventories (C(nodes.csv), C(boxes.csv), C(drives.csv),
-    C(switch_ports.csv), C(vips.csv), C(views.csv)) are complete lists; long HTML tables are capped by the detail
-    level and point to them.
+    C(switch_ports.csv), C(vips.csv), C(views.csv), C(viewpolicies.csv), C(quotas.csv), C(userquotas.csv),
+    C(snapshots.csv), C(events.csv)) are complete lists; long HTML tables are capped by the detail level and point
+    to them, and every other table the page shows only part of gets a CSV of its own (C(<resource>.csv)).
   - Sections (executive summary, cluster, capacity, hardware and racks, network, switches, logical configuration,
     security, data protection, monitoring, health findings, appendix) each take a detail level from 0 (left out)
     to 3 (everything). A section whose data was not collected says so, and why; one with nothing configured says
@@ -152,12 +153,20 @@ sections:
   sample: [{"id": "switches", "title": "Switches", "level": 2, "status": "unavailable",
             "note": "The switches not collected in this run."}]
 summary:
-  description: Key figures for a fleet index (see M(vastops.asbuilt.vast_fleet_report)).
+  description:
+    - Key figures for a fleet index (see M(vastops.asbuilt.vast_fleet_report)); also written into C(report.json)
+      (key C(summary)) so that a later, limited run can list this report in the index.
+    - C(health) is the findings summary with its verdict (C(headline), C(detail)), or null without a health
+      check; C(not_collected) lists the sections whose data was not collected, C(resources_failed) the resources
+      that could not be read, C(resumed) those reused from an interrupted collection.
   type: dict
   returned: always
   sample: {"cluster_name": "vast-lab-01", "sw_version": "5.3.1.1.12345678901234567890", "used_percent": 63.0,
            "usable_bytes": 517997054147818, "nodes": {"cnodes": 8, "dnodes": 4}, "collected_at": "2026-12-03T16:30:00Z",
-           "health": {"failed": 2, "by_severity": {"critical": 1, "major": 1, "minor": 0, "info": 0}},
+           "collected_text": "2026-12-03 16:30 UTC",
+           "health": {"failed": 2, "not_evaluated": 0, "by_severity": {"critical": 1, "major": 1, "minor": 0, "info": 0},
+                      "verdict": "fail", "headline": "2 findings", "detail": "1 critical, 1 major"},
+           "not_collected": [], "not_collected_titles": [], "resources_failed": [], "resumed": [],
            "html": /srv/asbuilt/vast-prod-1/20261203T163000Z/report.html}
 latest:
   description: The C(latest) link updated.
@@ -170,7 +179,7 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.vastops.asbuilt.plugins.module_utils.health_checks_hw import used_percent
+from ansible_collections.vastops.asbuilt.plugins.module_utils.fleet import report_summary
 from ansible_collections.vastops.asbuilt.plugins.module_utils.output_files import atomic_write, point_latest
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report import FORMATS, render_files
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_sections import SectionConfigError
@@ -197,16 +206,9 @@ ARGUMENT_SPEC = dict(
 
 
 def summary_of(view, findings, model, html):
-    cluster = view.first("clusters") or {}
-    counts = dict((k, len(view.records(k))) for k in ("cnodes", "dnodes", "eboxes") if view.records(k) is not None)
-    health = None
-    if findings:
-        health = dict(findings["summary"])
-    return {"cluster_name": view.cluster_name, "sw_version": view.cluster.get("sw_version"),
-            "psnt": view.cluster.get("psnt"), "used_percent": used_percent(cluster) if cluster else None,
-            "usable_bytes": cluster.get("usable_capacity_bytes"), "nodes": counts, "collected_at": view.collected_at,
-            "health": health, "html": html,
-            "not_collected": [s["id"] for s in model["sections"] if s["status"] == "unavailable"]}
+    summary = report_summary(view, findings, model)
+    summary["html"] = html
+    return summary
 
 
 def main():

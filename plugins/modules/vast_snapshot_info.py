@@ -16,9 +16,9 @@ description:
     what it holds (cluster, versions, collection time, what was collected, unavailable and failed resources),
     without the data itself.
   - With O(cluster_dir), lists the run directories the as-built roles keep for one cluster
-    (C(<output_dir>/<cluster>/<UTC timestamp>/)) and says which hold a complete snapshot, which a report, and which
-    an interrupted collection that O(ignore:resume) can finish. The roles use it for offline re-rendering, for
-    resuming, and for comparing the latest two snapshots.
+    (C(<output_dir>/<cluster>/<UTC timestamp>/)) and says which hold a complete snapshot and which a report, and
+    where the parts of an interrupted collection wait to be resumed. The roles use it for offline re-rendering and
+    for comparing the latest two snapshots.
   - Never contacts a cluster and never writes.
 author:
   - vastops.asbuilt contributors (@vastops)
@@ -105,18 +105,18 @@ previous:
   returned: when O(cluster_dir) is set
   sample: /srv/asbuilt/vast-prod-1/20261202T163000Z/snapshot.json.gz
 incomplete:
-  description: The newest run directory that holds the parts of an interrupted or failed collection (a resume
-    finishes it), or null.
+  description: The parts an interrupted or partly failed collection left for the next run to resume (in the
+    cluster's staging directory C(.collecting/), or in a run directory written by an earlier version), or null.
   type: str
   returned: when O(cluster_dir) is set
-  sample: null
+  sample: /srv/asbuilt/vast-prod-1/.collecting/snapshot.json.gz.parts
 """
 
 import os
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.vastops.asbuilt.plugins.module_utils.output_files import run_dirs
+from ansible_collections.vastops.asbuilt.plugins.module_utils.output_files import run_dirs, staged_parts
 from ansible_collections.vastops.asbuilt.plugins.module_utils.snapshot_view import SnapshotError, load_snapshot
 
 SNAPSHOT = "snapshot.json.gz"
@@ -147,10 +147,11 @@ def list_runs(cluster_dir):
                      "parts": os.path.isdir(snap + ".parts"), "report": os.path.isfile(os.path.join(path, "report.html")),
                      "findings": os.path.isfile(os.path.join(path, "findings.json"))})
     complete = [r["snapshot"] for r in runs if r["snapshot"]]
-    incomplete = [r["path"] for r in runs if r["parts"]]
+    incomplete = [os.path.join(r["path"], SNAPSHOT + ".parts") for r in runs if r["parts"]]
+    staged = staged_parts(cluster_dir)
     return {"runs": runs, "latest": complete[-1] if complete else None,
             "previous": complete[-2] if len(complete) > 1 else None,
-            "incomplete": incomplete[-1] if incomplete else None}
+            "incomplete": staged or (incomplete[-1] if incomplete else None)}
 
 
 def main():

@@ -1,0 +1,155 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2025, vastops.asbuilt contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: vast_run_dir
+short_description: Manage the run directories of one cluster (staging, a new run, tidying up)
+version_added: 0.1.0
+description:
+  - "The as-built roles keep each cluster's runs under C(<output_dir>/<cluster>/): one directory per run, named by
+    its UTC time (C(20261203T163000Z)), and a staging directory C(.collecting/) where
+    M(vastops.asbuilt.vast_info) writes the snapshot. An interrupted or partly failed collection keeps its parts
+    there (C(snapshot.json.gz.parts/)), so that the next run, in a directory of its own, reads only what is missing."
+  - O(state=staging) creates the staging directory and returns its path.
+  - O(state=present) creates a new run directory, never reusing a name (C(-1), C(-2)... is appended when two runs
+    start in the same second), and files O(snapshot) in it as C(snapshot.json.gz), moved (a rename, atomic) or,
+    with O(copy=true), copied. So a run directory exists only once there is a snapshot to put in it.
+  - O(state=tidy) removes the staging directory when it holds nothing to resume, and the cluster directory when
+    it is then empty (after a run that failed before reading anything, such as a wrong password).
+author:
+  - vastops.asbuilt contributors (@vastops)
+options:
+  cluster_dir:
+    description: The directory of one cluster's runs (C(<output_dir>/<cluster>)); created when needed.
+    type: path
+    required: true
+  state:
+    description: What to do (see the description).
+    type: str
+    choices: [staging, present, tidy]
+    default: present
+  snapshot:
+    description: With O(state=present), the snapshot file to file in the new run directory.
+    type: path
+  copy:
+    description: Copy O(snapshot) instead of moving it (for a snapshot that must stay where it is).
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - vastops.asbuilt.local_files
+seealso:
+  - module: vastops.asbuilt.vast_info
+  - module: vastops.asbuilt.vast_snapshot_info
+"""
+
+EXAMPLES = r"""
+- name: Create the staging directory
+  vastops.asbuilt.vast_run_dir:
+    cluster_dir: /srv/asbuilt/vast-prod-1
+    state: staging
+  register: staging
+
+- name: Read the cluster (an interrupted run's parts in the staging directory are reused)
+  vastops.asbuilt.vast_info:
+    gather_subset: [all]
+    dest: "{{ staging.path }}/snapshot.json.gz"
+    resume: true
+  register: collected
+
+- name: File the snapshot in a new run directory
+  vastops.asbuilt.vast_run_dir:
+    cluster_dir: /srv/asbuilt/vast-prod-1
+    snapshot: "{{ collected.dest }}"
+  register: run
+
+- name: Where the run is
+  ansible.builtin.debug:
+    msg: "{{ run.path }} holds {{ run.snapshot }}"
+"""
+
+RETURN = r"""
+path:
+  description: The staging directory (O(state=staging)) or the new run directory (O(state=present)).
+  type: str
+  returned: when O(state) is C(staging) or C(present)
+  sample: /srv/asbuilt/vast-prod-1/20261203T163000Z
+name:
+  description: The name of the new run directory.
+  type: str
+  returned: when O(state=present)
+  sample: 20261203T163000Z
+snapshot:
+  description: The snapshot filed in the run directory.
+  type: str
+  returned: when O(state=present) and O(snapshot) is set
+  sample: /srv/asbuilt/vast-prod-1/20261203T163000Z/snapshot.json.gz
+parts:
+  description: The parts of an interrupted collection waiting in the staging directory, or null.
+  type: str
+  returned: always
+  sample: /srv/asbuilt/vast-prod-1/.collecting/snapshot.json.gz.parts
+removed:
+  description: The directories removed (O(state=tidy)).
+  type: list
+  elements: str
+  returned: when O(state=tidy)
+  sample: [/srv/asbuilt/vast-prod-1/.collecting]
+"""
+
+import os
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.vastops.asbuilt.plugins.module_utils.output_files import (
+    file_snapshot, new_run_dir, staged_parts, staging_dir, tidy_staging,
+)
+
+
+def main():
+    module = AnsibleModule(argument_spec=dict(cluster_dir=dict(type="path", required=True),
+                                              state=dict(type="str", choices=["staging", "present", "tidy"],
+                                                         default="present"),
+                                              snapshot=dict(type="path"), copy=dict(type="bool", default=False)),
+                           supports_check_mode=True)
+    p = module.params
+    cluster_dir = os.path.abspath(p["cluster_dir"])
+    if p["snapshot"] and p["state"] != "present":
+        module.fail_json(msg="snapshot is only used with state=present")
+    try:
+        if p["state"] == "staging":
+            path = staging_dir(cluster_dir)
+            changed = not os.path.isdir(path)
+            if changed and not module.check_mode:
+                os.makedirs(path, 0o700)
+            module.exit_json(changed=changed, path=path, parts=staged_parts(cluster_dir))
+        if p["state"] == "tidy":
+            removed = [] if module.check_mode else tidy_staging(cluster_dir)
+            module.exit_json(changed=bool(removed), removed=removed, parts=staged_parts(cluster_dir))
+        if p["snapshot"] and not os.path.isfile(p["snapshot"]):
+            module.fail_json(msg="snapshot: %s is not a file" % p["snapshot"])
+        if module.check_mode:
+            module.exit_json(changed=True, path=None, name=None, parts=staged_parts(cluster_dir))
+        path = new_run_dir(cluster_dir)
+        result = dict(changed=True, path=path, name=os.path.basename(path), parts=staged_parts(cluster_dir))
+        if p["snapshot"]:
+            try:
+                result["snapshot"] = file_snapshot(os.path.abspath(p["snapshot"]), path, copy=p["copy"])
+            except (IOError, OSError):
+                try:
+                    os.rmdir(path)          # nothing was filed: leave no empty run directory behind
+                except OSError:
+                    pass
+                raise
+    except (IOError, OSError) as exc:
+        module.fail_json(msg="cannot prepare the run directory under %s: %s" % (cluster_dir, exc))
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
