@@ -79,9 +79,9 @@ class Run:
         return "Run(rc=%s)" % self.rc
 
 
-def run_playbook(name, tmp_path, inventory_path, env, extra_vars=None, verbosity=0, label="run"):
+def run_playbook(name, tmp_path, inventory_path, env, extra_vars=None, verbosity=0, label="run", extra_args=()):
     playbook = name if os.sep in name else "vastops.asbuilt.%s" % name
-    cmd = [os.path.join(BIN, "ansible-playbook"), "-i", inventory_path, playbook]
+    cmd = [os.path.join(BIN, "ansible-playbook"), "-i", inventory_path, playbook] + list(extra_args)
     if extra_vars:
         path = os.path.join(str(tmp_path), "%s-extra-vars.json" % label)
         with open(path, "w", encoding="utf-8") as handle:

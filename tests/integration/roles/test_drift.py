@@ -39,10 +39,12 @@ def test_drift(sim_factory, tmp_path):
     assert [c["fields"] for c in res["switches"]["changed"]] == [
         [{"field": "fw_version", "before": switch["fw_version"], "after": "9.9.9"}]]
     assert [c["label"] for c in res["switches"]["changed"]] == [switch["name"]]
-    assert [i["label"] for i in res["views"]["added"]] == ["drift-view"] and not res["views"]["changed"]
+    assert [i["label"] for i in res["views"]["added"]] == ["drift-view (/drift/new-view)"]
+    assert not res["views"]["changed"]
     assert [i["label"] for i in res["vippools"]["removed"]] == [pool["name"]]
     assert [f["field"] for c in res["network_settings"]["changed"] for f in c["fields"]] == ["ntp"]
     assert doc["summary"] == {"added": 1, "removed": 1, "changed": 2, "resources": 4, "drift": True}
     md = open(out / "dc1" / runs[-1] / "drift.md", encoding="utf-8").read()
-    assert "9.9.9" in md and "drift-view" in md
+    assert "9.9.9" in md and "drift-view (/drift/new-view)" in md
+    assert "**Before:** run %s, collected " % runs[-2] in md and "**After:** run %s, collected " % runs[-1] in md
     assert os.path.isfile(out / "dc1" / runs[-1] / "drift.html")

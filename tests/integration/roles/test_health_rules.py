@@ -123,10 +123,11 @@ def test_disabled_rule_and_missing_data(sim_factory):
 
 
 def test_unavailable_on_old_release(sim_factory):
-    """API tokens exist from VAST 5.3: on 4.7 the token rules say why they were not evaluated."""
+    """API tokens exist from VAST 5.3: on 4.7 the token rules are not applicable, and say why."""
     sim = sim_factory(profile="tiny", vast_version="4.7", now=now_iso(), state={"scenarios": ["healthy"]})
     findings = evaluate(snapshot_of(sim))
     by_id = dict((r["id"], r) for r in findings["results"])
-    assert by_id["VAST-SEC-003"]["status"] == "not_evaluated"
-    assert "5.3" in by_id["VAST-SEC-003"]["reason"]
+    assert by_id["VAST-SEC-003"]["status"] == "not_applicable"
+    assert by_id["VAST-SEC-003"]["reason"].startswith("API tokens arrive in VAST 5.3")
+    assert findings["summary"]["verdict"] == "ok" and findings["summary"]["not_evaluated"] == 0
     assert _failed(findings) == set()

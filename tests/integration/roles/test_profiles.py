@@ -69,10 +69,16 @@ def test_vast_47_basic_auth_only(sim_factory, tmp_path):
     assert snap["meta"]["auth_method"] == "basic"
     assert snap["meta"]["sw_version"].startswith("4.7")
     findings = read_json(os.path.join(rundir, "findings.json"))
-    not_evaluated = dict((r["id"], r["reason"]) for r in findings["results"] if r["status"] == "not_evaluated")
-    assert set(not_evaluated) == {"VAST-SEC-003", "VAST-SEC-004"}
+    not_applicable = dict((r["id"], r["reason"]) for r in findings["results"] if r["status"] == "not_applicable")
+    assert set(not_applicable) == {"VAST-SEC-003", "VAST-SEC-004"}
+    assert not_applicable["VAST-SEC-003"] == "API tokens arrive in VAST 5.3 (this cluster runs 4.7.0)"
+    assert findings["summary"]["not_evaluated"] == 0 and findings["summary"]["complete"]   # m10: not incomplete
     text, _root = _html(rundir)
     assert "API tokens: not available on this cluster" in text
+    assert "Rules not applicable to this release" in text and "lack of data" not in text
+    fleet = read_json(os.path.join(str(out), "fleet.json"))
+    health = fleet["clusters"][0]["health"]
+    assert health["not_applicable"] == 2 and "2 not applicable to this release" in health["detail"]
     assert all(p.startswith("/api/v") or p.startswith("/api/") for p in (e["path"] for e in sim.request_log()))
     assert not any(e["path"].endswith("/token/") for e in sim.request_log() if e["status"] == 200)
 
