@@ -11,7 +11,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import (
-    certificate_not_after, days_between, iso, parse_time,
+    certificate_not_after, days_between, iso, parse_time, plural,
 )
 from ansible_collections.vastops.asbuilt.plugins.module_utils.health_checks_hw import item, name_of
 from ansible_collections.vastops.asbuilt.plugins.module_utils.snapshot_view import DataUnavailable
@@ -39,7 +39,7 @@ def _settings(view, key):
 # ---- network -------------------------------------------------------------------------------------------------
 def dns_missing(view, params, now):
     _s, servers = _settings(view, "dns")
-    return ([] if servers else [item("network settings", "no DNS resolver")]), "%d DNS resolvers" % len(servers)
+    return ([] if servers else [item("network settings", "no DNS resolver")]), plural(len(servers), "DNS resolver")
 
 
 def dns_single(view, params, now):
@@ -47,12 +47,12 @@ def dns_single(view, params, now):
     need = int(params["min_dns_servers"])
     bad = 0 < len(servers) < need
     return ([item("network settings", "DNS: %s only" % ", ".join(servers))] if bad else []), \
-        "%d DNS resolvers" % len(servers)
+        plural(len(servers), "DNS resolver")
 
 
 def ntp_missing(view, params, now):
     _s, servers = _settings(view, "ntp")
-    return ([] if servers else [item("network settings", "no NTP server")]), "%d NTP servers" % len(servers)
+    return ([] if servers else [item("network settings", "no NTP server")]), plural(len(servers), "NTP server")
 
 
 def ntp_single(view, params, now):
@@ -60,13 +60,13 @@ def ntp_single(view, params, now):
     need = int(params["min_ntp_servers"])
     bad = 0 < len(servers) < need
     return ([item("network settings", "NTP: %s only" % ", ".join(servers))] if bad else []), \
-        "%d NTP servers" % len(servers)
+        plural(len(servers), "NTP server")
 
 
 def mgmt_vip_single(view, params, now):
     _s, vips = _settings(view, "management_vips")
     items = [item("network settings", "management VIPs: %s" % (", ".join(vips) or "none"))] if len(vips) < 2 else []
-    return items, "%d management VIPs" % len(vips)
+    return items, plural(len(vips), "management VIP")
 
 
 def _pool_vips(view):
@@ -87,7 +87,7 @@ def vippool_empty(view, params, now):
             items.append(item(name_of(pool), "no IP range and no VIP"))
         elif not by_pool.get(pool.get("name")):
             items.append(item(name_of(pool), "no VIP allocated"))
-    return items, "%d VIP pools" % len(pools)
+    return items, plural(len(pools), "VIP pool")
 
 
 def vippool_one_cnode(view, params, now):
@@ -99,8 +99,8 @@ def vippool_one_cnode(view, params, now):
             continue
         cnodes = sorted(set(v.get("cnode") for v in vips if v.get("cnode")))
         if len(cnodes) < 2:
-            items.append(item(name_of(pool), "%d VIPs all on %s" % (len(vips), ", ".join(cnodes) or "no CNode")))
-    return items, "%d VIP pools" % len(pools)
+            items.append(item(name_of(pool), "%s all on %s" % (plural(len(vips), "VIP"), ", ".join(cnodes) or "no CNode")))
+    return items, plural(len(pools), "VIP pool")
 
 
 def _int(value):
@@ -121,7 +121,7 @@ def mtu_mismatch(view, params, now):
         sw_mtu = _int(sw.get("mtu"))
         if sw_mtu and sw_mtu < mtu:
             items.append(item(name_of(sw), "switch MTU %d < cluster MTU %d" % (sw_mtu, mtu)))
-    return items, "cluster MTU %d, %d switches" % (mtu, len(switches))
+    return items, "cluster MTU %d, %s" % (mtu, plural(len(switches), "switch", "switches"))
 
 
 # ---- switches ------------------------------------------------------------------------------------------------
@@ -129,8 +129,8 @@ def switch_count(view, params, now):
     switches = view.require("switches")
     need = int(params["min_switches"])
     known = ", ".join(name_of(s) for s in switches) or "none"
-    items = [item("fabric", "%d switch(es) known: %s" % (len(switches), known))] if len(switches) < need else []
-    return items, "%d switches" % len(switches)
+    items = [item("fabric", "%s known: %s" % (plural(len(switches), "switch", "switches"), known))] if len(switches) < need else []
+    return items, plural(len(switches), "switch", "switches")
 
 
 def switch_fw_mismatch(view, params, now):
@@ -145,14 +145,14 @@ def switch_fw_mismatch(view, params, now):
         if len(versions) > 1:
             label = "pair %s" % key if key != "all" else "switches"
             items.append(item(label, "; ".join("%s %s" % (name_of(s), s.get("fw_version") or "?") for s in members)))
-    return items, "%d switch group(s)" % len(groups)
+    return items, plural(len(groups), "switch group")
 
 
 def switch_state(view, params, now):
     switches = view.require("switches")
     items = [item(name_of(s), "state %s" % (s.get("state") or "not reported")) for s in switches
              if _upper(s.get("state")) not in ("OK", "ACTIVE", "HEALTHY")]
-    return items, "%d switches" % len(switches)
+    return items, plural(len(switches), "switch", "switches")
 
 
 # ---- security ------------------------------------------------------------------------------------------------
@@ -201,7 +201,7 @@ def apitokens_no_expiry(view, params, now):
     tokens = _active_tokens(view.require("apitokens"), now)
     items = [item(tok.get("name") or "token", "owner %s, no expiry date" % (tok.get("owner") or "?"))
              for tok in tokens if not tok.get("expiry_date")]
-    return items, "%d active tokens" % len(tokens)
+    return items, plural(len(tokens), "active token")
 
 
 def apitokens_near_limit(view, params, now):
@@ -233,31 +233,31 @@ def certificate_expiry(view, params, now):
             if left < 0:
                 items.append(item(name_of(cert) + label, "expired on %s" % iso(expires)[:10]))
             elif left < days:
-                items.append(item(name_of(cert) + label, "expires on %s (in %d days)" % (iso(expires)[:10], int(left))))
+                items.append(item(name_of(cert) + label, "expires on %s (in %s)" % (iso(expires)[:10], plural(int(left), "day"))))
     if certs and not read["certificate"] + read["ca_certificate"]:
         raise DataUnavailable("certificates", "no certificate could be read (no PEM in the records)")
     if not certs:
         return items, "none installed"
     # The rule reads each certificate and the CA that signed it: count them apart, as the report's table lists
     # the certificates only.
-    what = "%d certificate%s" % (read["certificate"], "" if read["certificate"] == 1 else "s")
+    what = plural(read["certificate"], "certificate")
     if read["ca_certificate"]:
-        what += " (and their %d CA certificate%s)" % (read["ca_certificate"], "" if read["ca_certificate"] == 1 else "s")
-    return items, "%s, earliest expiry in %d days" % (what, int(soonest))
+        what += " (and their %s)" % plural(read["ca_certificate"], "CA certificate")
+    return items, "%s, earliest expiry in %s" % (what, plural(int(soonest), "day"))
 
 
 def ad_not_joined(view, params, now):
     ads = view.require("activedirectory")
     items = [item(name_of(ad), "state %s" % (ad.get("state") or "not reported")) for ad in ads
              if ad.get("enabled", True) and _upper(ad.get("state")) != "JOINED"]
-    return items, ("%d domain(s)" % len(ads)) if ads else "not configured"
+    return items, plural(len(ads), "domain") if ads else "not configured"
 
 
 def ldap_not_connected(view, params, now):
     ldaps = view.require("ldaps")
     items = [item(name_of(ld), "state %s" % (ld.get("state") or "not reported")) for ld in ldaps
              if _upper(ld.get("state")) != "CONNECTED"]
-    return items, ("%d LDAP configuration(s)" % len(ldaps)) if ldaps else "not configured"
+    return items, plural(len(ldaps), "LDAP configuration") if ldaps else "not configured"
 
 
 # ---- data protection -----------------------------------------------------------------------------------------
@@ -284,7 +284,7 @@ def views_unprotected(view, params, now):
         if not covered:
             items.append(item(path, "view %s (%s) under no protected path" % (name_of(v), ", ".join(
                 v.get("protocols") or []) or "no protocol")))
-    return items, "%d views, %d protected paths" % (len(views), len(protected))
+    return items, "%s, %s" % (plural(len(views), "view"), plural(len(protected), "protected path"))
 
 
 def replication_peers(view, params, now):
@@ -296,7 +296,7 @@ def replication_peers(view, params, now):
             why = peer.get("state_description") or ""
             items.append(item(name_of(peer), "state %s, health %s%s" % (peer.get("state"), peer.get("health") or "-",
                                                                         (" (%s)" % why) if why else "")))
-    return items, ("%d peer(s)" % len(peers)) if peers else "no replication peer"
+    return items, plural(len(peers), "peer") if peers else "no replication peer"
 
 
 def replication_lag(view, params, now):
@@ -314,7 +314,7 @@ def replication_lag(view, params, now):
         age = (now - last).total_seconds() / 3600.0
         if age > hours:
             items.append(item(name_of(pp), "last restore point %s (%.0f hours ago)" % (iso(last), age)))
-    return items, "%d replicated path(s)" % remote
+    return items, plural(remote, "replicated path")
 
 
 def s3_targets(view, params, now):
@@ -322,7 +322,7 @@ def s3_targets(view, params, now):
     items = [item(name_of(t), "state %s%s" % (t.get("state"), (" (%s)" % t["state_description"])
                                               if t.get("state_description") else ""))
              for t in targets if _upper(t.get("state")) not in ("ACTIVE", "OK", "HEALTHY")]
-    return items, ("%d target(s)" % len(targets)) if targets else "no S3 target"
+    return items, plural(len(targets), "target") if targets else "no S3 target"
 
 
 # ---- monitoring ----------------------------------------------------------------------------------------------
@@ -340,8 +340,8 @@ def _alarms(view, severity):
         messages = per_object[obj]
         detail = messages[0] if len(messages) == 1 else "%d alarms: %s" % (len(messages), "; ".join(messages))
         items.append(item(obj, detail))
-    return items, "%d alarms, %d %s on %d object%s" % (len(alarms), len(hits), severity.lower(), len(per_object),
-                                                       "" if len(per_object) == 1 else "s")
+    return items, "%s, %d %s on %s" % (plural(len(alarms), "alarm"), len(hits), severity.lower(),
+                                        plural(len(per_object), "object"))
 
 
 def alarms_critical(view, params, now):
@@ -368,4 +368,4 @@ def alert_routing(view, params, now):
     syslog = _listed(cfg.get("syslog_host"))
     mail = _listed(cfg.get("email_recipients"))
     items = [] if (syslog or mail) else [item("notifications", "no syslog host and no e-mail recipient")]
-    return items, "syslog: %s; e-mail: %s" % (", ".join(syslog) or "none", "%d recipient(s)" % len(mail))
+    return items, "syslog: %s; e-mail: %s" % (", ".join(syslog) or "none", plural(len(mail), "recipient"))

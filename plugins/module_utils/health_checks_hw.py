@@ -13,7 +13,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import (
-    days_between, parse_time, percent, placed_boxes, unit_collisions,
+    days_between, parse_time, percent, placed_boxes, plural, unit_collisions,
 )
 from ansible_collections.vastops.asbuilt.plugins.module_utils.snapshot_view import DataUnavailable
 
@@ -59,12 +59,12 @@ def licence_expiry(view, params, now):
         if state == "EXPIRED" or (left is not None and left < 0):
             items.append(item(name_of(lic), "expired on %s" % (lic.get("expiration_date") or "?")))
         elif left is not None and left < days:
-            items.append(item(name_of(lic), "expires on %s (in %d days)" % (lic.get("expiration_date"), int(left))))
+            items.append(item(name_of(lic), "expires on %s (in %s)" % (lic.get("expiration_date"), plural(int(left), "day"))))
         elif state not in ("ACTIVE", ""):
             items.append(item(name_of(lic), "state %s" % lic.get("state")))
     if not licences:
         return [], "no licence reported"
-    return items, ("earliest expiry in %d days" % int(soonest)) if soonest is not None else "no expiry date"
+    return items, ("earliest expiry in %s" % plural(int(soonest), "day")) if soonest is not None else "no expiry date"
 
 
 # ---- capacity ------------------------------------------------------------------------------------------------
@@ -109,7 +109,7 @@ def quotas_exceeded(view, params, now):
     items = [item(q.get("path") or name_of(q), "state %s" % q.get("state")) for q in quotas
              if _upper(q.get("state")) in QUOTA_BLOCKING]
     soft = sum(1 for q in quotas if "SOFT" in _upper(q.get("state")))
-    return items, "%d quotas, %d over their soft limit" % (len(quotas), soft)
+    return items, "%s, %d over their soft limit" % (plural(len(quotas), "quota"), soft)
 
 
 # ---- hardware ------------------------------------------------------------------------------------------------
@@ -128,7 +128,7 @@ def raid_states(view, params, now):
             items.append(item(label, "%s%s" % (cluster[key], extra)))
     if not seen:
         raise DataUnavailable("clusters", "the cluster record carries no RAID states")
-    return items, "%d RAID states checked" % seen
+    return items, "%s checked" % plural(seen, "RAID state")
 
 
 def _devices_failed(view, name):
@@ -144,7 +144,7 @@ def _devices_failed(view, name):
             items.append(item(name_of(dev), "state %s%s%s" % (dev.get("state"), extra, place)))
         elif dev.get("enabled") is False:
             items.append(item(name_of(dev), "disabled"))
-    return items, "%d devices" % len(devices)
+    return items, plural(len(devices), "device")
 
 
 def ssds_failed(view, params, now):
@@ -174,7 +174,7 @@ def nodes_not_active(view, params, now):
         for node in nodes:
             if _upper(node.get("state")) != "ACTIVE":
                 items.append(item(name_of(node), "%s state %s" % (label, node.get("state") or "not reported")))
-    return items, "%d nodes" % total
+    return items, plural(total, "node")
 
 
 def nodes_disabled(view, params, now):
@@ -182,7 +182,7 @@ def nodes_disabled(view, params, now):
     for label, nodes in _nodes(view):
         total += len(nodes)
         items.extend(item(name_of(n), "%s disabled" % label) for n in nodes if n.get("enabled") is False)
-    return items, "%d nodes" % total
+    return items, plural(total, "node")
 
 
 def _majority(values):
@@ -207,7 +207,7 @@ def _mixed(view, field, what):
                 items.append(item(name_of(node), "%s %s %s (most %ss: %s)" % (label, what, value, label, common)))
     if not reported:
         raise DataUnavailable("cnodes", "the nodes do not report their %s" % what)
-    return items, "%d node kinds compared" % groups
+    return items, "%s compared" % plural(groups, "node kind")
 
 
 def mixed_os(view, params, now):
@@ -243,7 +243,7 @@ def mixed_drive_firmware(view, params, now):
         common = _majority([d["fw_version"] for d in drives])
         items.extend(item(name_of(d), "model %s firmware %s (others: %s)" % (model, d["fw_version"], common))
                      for d in drives if d["fw_version"] != common)
-    return items, "%d drive models" % len(by_model)
+    return items, plural(len(by_model), "drive model")
 
 
 def boxes_not_active(view, params, now):
@@ -269,7 +269,7 @@ def rack_collisions(view, params, now):
     placed = _placed(view)
     items = [item("%s U%d" % (rack, unit), "claimed by %s" % ", ".join(names))
              for rack, unit, names in unit_collisions(placed)]
-    return items, "%d boxes placed" % sum(1 for p in placed if p[3] is not None)
+    return items, "%s placed" % plural(sum(1 for p in placed if p[3] is not None), "box", "boxes")
 
 
 def boxes_without_position(view, params, now):
@@ -279,4 +279,4 @@ def boxes_without_position(view, params, now):
         if rack is None or unit is None:
             missing = "rack" if rack is None else "rack unit"
             items.append(item(name_of(box), "no %s" % missing))
-    return items, "%d boxes" % len(placed)
+    return items, plural(len(placed), "box", "boxes")

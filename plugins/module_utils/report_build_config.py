@@ -7,7 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import human_bytes, text
+from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import human_bytes, plural, text
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_model import (
     badge, heading, kind_label, kv, natural_key, note, yes_no,
 )
@@ -94,7 +94,7 @@ def network(b, sec):
                                      n.get("fw_version"), n.get("serial_number")],
                           sort=lambda n: (natural_key(n.get("hostname")), natural_key(n.get("name"))))
     elif vips is not None and "vips.csv" in b.csv_written:
-        blocks.append(note("%d VIPs are listed in vips.csv." % len(vips)))
+        blocks.append(note("%s listed in vips.csv." % ("The VIP is" if len(vips) == 1 else "The %d VIPs are" % len(vips))))
 
 
 # ---- switches ------------------------------------------------------------------------------------------------
@@ -223,7 +223,7 @@ def logical(b, sec):
     if views is not None:
         protocols = _counter(views, "protocols")
         blocks.append({"type": "bars", "title": "Views by protocol",
-                       "items": [[k, v / float(max(protocols.values())), "%d views" % v]
+                       "items": [[k, v / float(max(protocols.values())), plural(v, "view")]
                                  for k, v in sorted(protocols.items(), key=lambda kv_: -kv_[1])]} if protocols else
                       note("No view is defined."))
     per_tenant_views = _counter(views or [], "tenant_name")
@@ -239,7 +239,7 @@ def logical(b, sec):
                       sort=lambda t: (t.get("id") != 1, natural_key(t.get("name"))))
     if b.level < 2:
         if views is not None and "views.csv" in b.csv_written:
-            blocks.append(note("The %d views are listed in views.csv." % len(views)))
+            blocks.append(note("%s listed in views.csv." % ("The view is" if len(views) == 1 else "The %d views are" % len(views))))
         return
     blocks += b.table("viewpolicies", "View policies", ["Policy", "Flavor", "Tenant", "Auth source", "NFS read-write",
                                                         "Root squash", "Views"],

@@ -304,7 +304,13 @@ def test_words_read_naturally(doc):
     assert report_model.badge("ok", "ok")["badge"] == "OK" and report_model.badge("3 rules")["badge"] == "3 rules"
     assert report_model.kind_label("Cnode") == "CNode" and report_model.kind_label("dnode") == "DNode"
     doc["vast_info"]["logical"]["tenants"] = doc["vast_info"]["logical"]["tenants"][:1]
-    files, model, _f = render(doc)
+    doc["vast_info"]["network"]["network_settings"][0]["management_vips"] = ["10.0.0.1"]
+    doc["vast_info"]["switches"]["switches"] = doc["vast_info"]["switches"]["switches"][:1]
+    files, model, findings = render(doc)
+    one_many = re.compile(r"\b1 (switches|DNS resolvers|NTP servers|management VIPs|VIP pools|nodes|devices|"
+                          r"quotas|views|peers|targets|boxes|recipients|domains|alarms|objects|days|tenants)\b")
+    for result in findings["results"]:
+        assert not one_many.search("%s %s" % (result["observed"], result["message"])), result["id"]
     html = files["report.html"]
     assert "1 tenants" not in html and "1 tenant<" in html
     assert "1 00:00:00" not in html and "1 hour / 1 day" in html
