@@ -13,7 +13,7 @@ from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util impor
 from ansible_collections.vastops.asbuilt.plugins.module_utils.health import sorted_results, verdict, verdict_tone
 from ansible_collections.vastops.asbuilt.plugins.module_utils.health_checks_hw import used_percent
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_model import (
-    badge, heading, kv, natural_key, note, resume_banner, yes_no,
+    badge, heading, incomplete_banner, kv, natural_key, note, resume_banner, yes_no,
 )
 
 KIND_LETTER = {"cboxes": "C", "dboxes": "D", "eboxes": "E"}
@@ -123,9 +123,9 @@ def executive_summary(b, sec):
     if cluster is None:
         sec["status"] = "unavailable"
         sec["note"] = "The cluster record %s." % b.view.reason("clusters")
-    banner = resume_banner(b.view)
-    if banner:
-        sec["blocks"].append(banner)
+    for banner in (incomplete_banner(b.view), resume_banner(b.view)):
+        if banner:
+            sec["blocks"].append(banner)
     cards = []
     if cluster:
         cards.append({"label": "VAST release", "value": short_version(cluster.get("sw_version")).rsplit(".", 1)[0]

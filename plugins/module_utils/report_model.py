@@ -163,6 +163,28 @@ def resume_banner(view):
             "columns": ["Resource", "Read at"], "rows": rows}
 
 
+def incomplete_banner(view):
+    """The banner a report opens with when resources could not be read (it must never look complete); or None."""
+    errors = view.meta.get("errors") or {}
+    if not isinstance(errors, dict) or not errors:
+        return None
+    total = len(view.meta.get("resources") or {}) or len(errors)
+    rows = []
+    for key in sorted(errors):
+        err = errors[key]
+        msg = err.get("msg") if isinstance(err, dict) else err
+        status = err.get("status") if isinstance(err, dict) else None
+        why = text(msg) if msg else "read failed"
+        if len(why) > 240:
+            why = why[:240] + "..."
+        rows.append([key, "%s%s" % (why, " (HTTP %s)" % status if status and str(status) not in why else "")])
+    return {"type": "banner", "tone": "warn", "title": "This report is incomplete",
+            "text": "%d of the %d resources could not be read, so the sections and health rules that need them say "
+                    "so instead of showing data. Run the playbook again to finish the collection (collect_resume: "
+                    "only what is missing is read)." % (len(errors), total),
+            "columns": ["Resource", "Why it could not be read"], "rows": rows}
+
+
 def kv(rows, title=None):
     return {"type": "kv", "title": title, "rows": [[label, value] for label, value in rows]}
 

@@ -137,7 +137,7 @@ FAULT_TYPES = collections.OrderedDict((
 
 def _verify_for(fault, scope):
     """Extra proof that a fault had its effect (auth counters of the simulator)."""
-    if fault == "revoke_tokens" and scope in ("mid-run", "token calls"):
+    if fault == "revoke_tokens" and scope == "mid-run":
         return lambda a: None if a.get("token_obtained", 0) >= 2 else "no new login after the revocation"
     if fault == "vanish" and scope == "token calls":
         return lambda a: None if a.get("token_obtained", 0) == 0 else "a token was obtained although /token/ is gone"
@@ -152,7 +152,7 @@ def _special_cases(token_life=0.3):
     """
     return [
         Case("expire_tokens", "all resources", [{"type": "expire_tokens", "seconds": token_life}], ("correct",),
-             "every access token dies %s s after issue: refreshes" % token_life, sim={"latency_ms": 20},
+             "every access token dies %s s after issue: refreshes" % token_life, sim={"latency_ms": 100},
              verify=lambda a: None if a.get("token_refreshed", 0) >= 1 else "no token refresh"),
         Case("revoke refresh token", "mid-run",
              [{"type": "revoke_tokens", "kind": "refresh", "method": "GET", "after": 3, "nth": 1},
@@ -576,7 +576,19 @@ def report_problems(run_dir, affected, statuses):
             continue
         with open(path, encoding="utf-8") as handle:
             texts[name] = handle.read()
+    errors = [k for k in affected if statuses.get(k) == "error"]
     for name, text in texts.items():
+        if errors:
+            # the first page must not look complete: the executive summary says which data is missing
+            if name.endswith(".md"):
+                top = text.split("## 1 Executive summary", 1)[-1].split("\n## 2 ", 1)[0]
+                top = re.sub(r"\\([\\`*_{}\[\]()#+\-.!|<>])", r"\1", top)
+            else:
+                top = text.split('id="sec-executive_summary"', 1)[-1].split("<section", 1)[0]
+            missing = [k for k in errors if k not in top]
+            if "incomplete" not in top or missing:
+                problems.append(("MISLEADING", "the executive summary of %s does not say the report is incomplete "
+                                               "(resources not named there: %s)" % (name, missing or errors)))
         if name.endswith(".html"):
             plain = re.sub(r"<[^>]+>", " ", text)
         else:   # Markdown escapes: network\_settings is network_settings
