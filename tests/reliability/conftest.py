@@ -135,6 +135,11 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         lines.append(fault_matrix.table(rows))
         lines.append("")
         lines.append(fault_matrix.counts(rows, len(_SECRETS.found)))
+        failed = [r for r in rows if r["outcome"] == "failed"]
+        if failed:
+            lines.append("failed clearly, with these messages:")
+            for row in failed:
+                lines.append("  %s / %s: %s" % (row["fault"], row["scope"], row["msg"][:150]))
     lines.append("secrets: %d texts and files scanned for %d canary forms, %d found" % (
         _SECRETS.scanned, len(_SECRETS.values), len(_SECRETS.found)))
     for label, where, context in _SECRETS.found[:10]:
