@@ -17,6 +17,8 @@ options:
       - Management address of the VAST cluster (the VMS VIP or host name), optionally with C(:port), for example
         C(vms.example.com), C(10.0.0.5:8443) or C([fd00::5]:443). An C(https://) prefix is accepted; any other
         scheme, a path, or user information is rejected before any request.
+      - One address, as a string (a list is refused). The string options of this collection refuse lists,
+        dictionaries and booleans instead of turning them into text.
       - Required. If not set, the value of the E(VAST_HOST) environment variable is used.
     type: str
   port:
@@ -34,6 +36,8 @@ options:
     description:
       - Password of O(username). With O(auth_method=auto) it is exchanged for JWT tokens (HTTP Basic when the
         cluster has no token endpoint).
+      - One trailing line break (C(\n) or C(\r\n)) is dropped, as a vault typed as "password, Enter, Ctrl-D"
+        holds one; any other line break is refused.
       - If not set, the value of the E(VAST_PASSWORD) environment variable is used.
     type: str
   api_token:
@@ -41,6 +45,7 @@ options:
       - "A VMS API token (VAST 5.3 and later), sent as C(Authorization: Api-Token <token>). Use the secret shown
         when the token was created, not its id."
       - Mutually exclusive with O(username)/O(password) and with O(access_token)/O(refresh_token).
+      - One trailing line break is dropped, as for O(password).
       - If not set, the value of the E(VAST_API_TOKEN) environment variable is used.
     type: str
   access_token:
@@ -98,12 +103,20 @@ options:
     description:
       - Tenant name sent as C(X-Tenant-Name) to scope the view to one tenant (VAST 5.3 and later; an error on older
         releases).
+      - Checked while connecting, with one request; a tenant the cluster does not know fails the task naming this
+        option.
       - If not set, the value of the E(VAST_TENANT) environment variable is used.
     type: str
   retries:
     description:
       - How many times a read (and a token call) is retried after a connection error, a dropped connection, a
         timeout, malformed JSON, or a 429, 502, 503 or 504 answer. 0-20.
+      - "When the cluster stops answering in the middle of a run (three attempts in a row without any answer, as
+        during a VMS failover to another CNode), requests do not use up their retries: they wait while one probe
+        at a time (every O(backoff) seconds at first, then at most every 5 seconds) watches for the cluster, and
+        go on when it answers. They wait for up to O(retries) x O(backoff_max) seconds (150 with the defaults, and
+        never past O(deadline)); then the task fails. While connecting, a host that does not answer fails after at
+        most 2 retries."
       - If not set, the value of the E(VAST_RETRIES) environment variable is used.
     type: int
     default: 5
@@ -115,7 +128,8 @@ options:
     default: 0.5
   backoff_max:
     description:
-      - Longest wait between two retries, in seconds.
+      - Longest wait between two retries, in seconds. O(retries) x O(backoff_max) is also how long a cluster that
+        stopped answering is waited for (see O(retries)).
       - If not set, the value of the E(VAST_BACKOFF_MAX) environment variable is used.
     type: float
     default: 30.0

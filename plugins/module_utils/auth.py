@@ -37,7 +37,7 @@ import threading
 import time
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.errors import (
-    AuthenticationError, NotFound, register_secret,
+    AuthenticationError, NotFound, ProtocolError, register_secret,
 )
 
 TOKEN_PATHS = ("/api/token/", "/api/v1/token/")
@@ -183,6 +183,15 @@ class Auth:
         with self._lock:
             return {"Authorization": "Bearer %s" % self._access.value}, self.generation
 
+    def token_subject(self):
+        """The user the access token was issued to (from its claims), or None."""
+        with self._lock:
+            claims = self._access.claims if self._access is not None else {}
+        for key in ("username", "user_name", "user_id", "sub"):
+            if claims.get(key) is not None:
+                return str(claims[key])
+        return None
+
     def classify(self, status, text):
         kind = classify_failure(status, text)
         if kind == "permission":
@@ -273,6 +282,16 @@ class Auth:
             if answer.status == 200:
                 raise AuthenticationError("The token endpoint %s answered without an access token." % path,
                                           url=answer.url, status=200)
+            text = (answer.text or "").strip()
+            if answer.data is None and text and not getattr(self.transport, "vms_confirmed", True):
+                # VMS refuses a login with a JSON body; an HTML page comes from something else
+                raise ProtocolError(
+                    "%s answered %s for %s with %s: this does not look like a VAST VMS (its API answers in JSON)."
+                    % (self.params.netloc, answer.status, path, "an HTML page" if text[:1] == "<" else
+                       "a body that is not JSON"), url=answer.url, status=answer.status,
+                    hint="Check host and port: they must name the VMS management address (the VMS VIP or host "
+                         "name, HTTPS port 443 unless VMS was set up otherwise), not another web server, a proxy "
+                         "or an S3 endpoint.")
             raise AuthenticationError(
                 "The cluster rejected username/password for user %s at %s (status %s)." % (
                     self.params.username, path, answer.status),

@@ -151,9 +151,12 @@ class DiskCache:
                 raise
         os.chmod(self.directory, 0o700)
 
-    def set_scope(self, guid, sw_version, api_version):
-        """Bind the cache to one cluster identity; entries of other clusters or versions are never read."""
+    def set_scope(self, guid, sw_version, api_version, principal=None, tenant=None):
+        """Bind the cache to one cluster identity, reader and tenant: entries of other clusters, versions, users
+        or tenants (who may see other objects) are never read."""
         self.scope = "%s|%s|%s" % (guid or "-", sw_version or "-", api_version or "-")
+        if principal or tenant:
+            self.scope += "|%s|%s" % (principal or "-", tenant or "-")
 
     def _file(self, path, params):
         text = json.dumps([self.scope, path, query_key(params)], sort_keys=True)

@@ -31,9 +31,18 @@ SECRET_KEYS = frozenset((
 
 _JWT_RE = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")
 _HEADER_RE = re.compile(r"(?i)\b(Api-Token|Bearer|Basic)(\s+)([^\s'\",;]+)")
-_PAIR_RE = re.compile(
-    r"(?i)([\"']?(?:password|passwd|secret|token|access|refresh|api_token|access_token|refresh_token|bindpw)[\"']?"
-    r"\s*[:=]\s*)(\"[^\"]*\"|'[^']*'|[^\s&,;}'\"]+)")
+# a secret-looking key, possibly with a prefix (auth_token, x-api-token, md5_password, client_secret)
+_PAIR_KEYS = r"(?:[A-Za-z0-9]+[_-])*(?:password|passwd|secret|token|access|refresh|bindpw)"
+# A quoted key (JSON, a Python literal) is a pair when followed by what such a document holds: a quoted string or
+# a number ("password": "x", 'token': 'y', "secret": 1234).  So "Invalid option 'password': must not ..." (a
+# quoted option name followed by prose) is left alone, while every JSON or dict pair is still redacted.
+_QUOTED_PAIR_RE = re.compile(
+    r"(?i)([\"']" + _PAIR_KEYS + r"[\"']\s*:\s*)(\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|-?\d[\w.+-]*)")
+# A bare key (not inside a word or quotes) followed by = or : is always a pair, whatever follows: password=x,
+# token: y, password="x" (logs, query strings, YAML).  Option names in this collection's own messages are
+# quoted ('password') precisely so that they never take this form.
+_BARE_PAIR_RE = re.compile(
+    r"(?i)(?<![\w\"'-])(" + _PAIR_KEYS + r"\s*[:=]\s*)(\"[^\"]*\"|'[^']*'|[^\s&,;}'\"]+)")
 
 _MIN_SECRET_LEN = 4
 _secrets_lock = threading.Lock()
@@ -73,7 +82,8 @@ def _scrub_text(text):
             text = text.replace(value, REDACTED)
     text = _JWT_RE.sub(REDACTED, text)
     text = _HEADER_RE.sub(lambda m: m.group(1) + m.group(2) + REDACTED, text)
-    text = _PAIR_RE.sub(lambda m: m.group(1) + REDACTED, text)
+    text = _QUOTED_PAIR_RE.sub(lambda m: m.group(1) + REDACTED, text)
+    text = _BARE_PAIR_RE.sub(lambda m: m.group(1) + REDACTED, text)
     return text
 
 
@@ -156,7 +166,9 @@ class OptionError(VastError):
 
     def __init__(self, option, msg, hint=None):
         self.option = option
-        super(OptionError, self).__init__("Invalid option %s: %s" % (option, msg), hint=hint, option=option)
+        # The name is quoted: "Invalid option 'password': must ..." is never mistaken for a password: value pair
+        # by the scrubber (which would redact the first word of the message).
+        super(OptionError, self).__init__("Invalid option '%s': %s" % (option, msg), hint=hint, option=option)
 
 
 class ConnectionFailed(VastError):
@@ -262,3 +274,19 @@ class ReadOnlyViolation(VastError):
     """A write request was attempted: the collection only reads (GET and the token calls)."""
 
     kind = "read_only"
+
+
+#: Statuses that mean "busy or not there right now" (a proxy or an overloaded VMS), not an answer about the resource.
+TRANSIENT_STATUSES = frozenset((429, 502, 503, 504))
+
+
+def is_transient(exc):
+    """True when the cluster gave no real answer: the connection failed or was dropped, the answer did not come
+    in time, or the cluster (or a proxy in front of it) said it was busy or unreachable on every retry.
+
+    Reading the same thing again later may well work.  An answer about the resource itself (permission denied,
+    not found, a 500, a malformed body) is not transient: it would most likely come again.
+    """
+    if isinstance(exc, (ConnectionFailed, RequestTimeout, DeadlineExceeded)) and not isinstance(exc, TlsError):
+        return True
+    return isinstance(exc, ApiError) and exc.status in TRANSIENT_STATUSES

@@ -22,10 +22,22 @@ __metaclass__ = type
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.catalogue import SubsetError
-from ansible_collections.vastops.asbuilt.plugins.module_utils.errors import VastError, scrub
-from ansible_collections.vastops.asbuilt.plugins.module_utils.options import connection_argument_spec
+from ansible_collections.vastops.asbuilt.plugins.module_utils.errors import OptionError, VastError, scrub
+from ansible_collections.vastops.asbuilt.plugins.module_utils.options import check_option_type, connection_argument_spec
 from ansible_collections.vastops.asbuilt.plugins.module_utils.session import VastSession, missing_requirements
 from ansible_collections.vastops.asbuilt.plugins.module_utils.snapshot import SnapshotError
+
+
+class _AnsibleModule(AnsibleModule):
+    """AnsibleModule that keeps the parameters as given, before its validation converts them.
+
+    A ``str`` option given a list (``username: [readonly]``) is silently turned into its text (``"['readonly']"``)
+    by that validation, and an ``int`` option accepts ``true`` as 1; ``VastModule`` checks the given values.
+    """
+
+    def _load_params(self):
+        super(_AnsibleModule, self)._load_params()
+        self.given_params = dict(self.params) if isinstance(self.params, dict) else {}
 
 
 class VastModule:
@@ -35,10 +47,24 @@ class VastModule:
         spec = connection_argument_spec()
         spec.update(argument_spec)
         kwargs.setdefault("supports_check_mode", True)
-        self.module = AnsibleModule(argument_spec=spec, **kwargs)
+        self.module = _AnsibleModule(argument_spec=spec, **kwargs)
         self.params = self.module.params
         self._session = None
         self._warned = set()
+        self._check_given_types(spec)
+
+    def _check_given_types(self, spec):
+        """Fail (naming the option) when a scalar option was given a list, a dictionary or a misplaced boolean."""
+        given = getattr(self.module, "given_params", None) or {}
+        for name in sorted(spec):
+            entry = spec[name]
+            otype = entry.get("type", "str")
+            if name not in given or otype not in ("str", "path", "int", "float", "bool"):
+                continue
+            try:
+                check_option_type(name, otype, given[name], secret=bool(entry.get("no_log")))
+            except OptionError as exc:
+                self.module.fail_json(changed=False, **exc.to_fail_json())
 
     def session(self):
         """The session (not opened yet: ``open()`` or use it as a context manager)."""
@@ -56,10 +82,12 @@ class VastModule:
             for message in self._session.warnings:
                 self.warn(message)
 
-    def fail(self, message, **extra):
+    def fail(self, message, with_session=False, **extra):
+        """``fail_json`` with a scrubbed message; *with_session* adds the session's statistics (for failures that
+        happened talking to the cluster, where they help; a local or option problem gets one clear message)."""
         self._flush_warnings()
         result = dict((k, scrub(v)) for k, v in extra.items() if v is not None and k != "msg")
-        if self._session is not None and self._session.opened:
+        if with_session and self._session is not None and self._session.opened:
             result.setdefault("session", self._session.summary())
         self.module.fail_json(msg=scrub(message), changed=False, **result)
 
@@ -79,7 +107,7 @@ class VastModule:
             result = function(self)
         except VastError as exc:
             details = exc.to_fail_json()
-            self.fail(details.pop("msg"), **details)
+            self.fail(details.pop("msg"), with_session=True, **details)
         except SubsetError as exc:
             self.fail(str(exc), error="SubsetError", error_kind="option")
         except SnapshotError as exc:

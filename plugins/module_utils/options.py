@@ -77,7 +77,64 @@ def connection_argument_spec():
     return spec
 
 
-def _convert(name, otype, value):
+_TYPE_WORDS = {"str": "a single string", "path": "a single string (a path)", "int": "an integer (type int)",
+               "float": "a number (type float)", "bool": "true or false (type bool)"}
+#: Secrets with which one trailing line break (from a vault typed as "secret<Enter><Ctrl-D>") is dropped.
+TRAILING_NEWLINE_STRIPPED = ("password", "api_token")
+
+
+def _kind(value):
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return "a list"
+    if isinstance(value, dict):
+        return "a dictionary"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "a value of type %s" % type(value).__name__
+
+
+def check_option_type(name, otype, value, secret=False):
+    """Raise OptionError when *value* cannot honestly be read as *otype* (before any conversion).
+
+    Ansible turns a list given to a string option into its text (``username: [readonly]`` becomes
+    ``"['readonly']"``) and a boolean into ``"True"``; both are mistakes worth saying so.  Numbers are fine for
+    string options (``password: 123456`` in YAML is an integer); a boolean is never a number.
+    """
+    if value is None:
+        return
+    bad = False
+    if otype in ("str", "path"):
+        bad = isinstance(value, bool) or not isinstance(value, (str, int, float))
+    elif otype in ("int", "float"):
+        bad = isinstance(value, (bool, list, tuple, set, frozenset, dict))
+    elif otype == "bool":
+        bad = isinstance(value, (list, tuple, set, frozenset, dict))
+    if not bad:
+        return
+    got = _kind(value)
+    if not secret and not isinstance(value, bool):
+        got += " (%s)" % _short_repr(value)
+    elif isinstance(value, bool):
+        got += " (%s)" % str(value).lower()
+    advice = ""
+    if otype in ("str", "path") and isinstance(value, bool):
+        advice = "; quote it if it is meant as text"
+    elif otype in ("str", "path") and got.startswith("a list"):
+        advice = "; give one value"
+    raise OptionError(name, "must be %s, got %s%s" % (_TYPE_WORDS[otype], got, advice))
+
+
+def _short_repr(value):
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _convert(name, otype, value, secret=False):
+    check_option_type(name, otype, value, secret)
     try:
         if otype == "bool":
             return check_type_bool(value)
@@ -91,7 +148,18 @@ def _convert(name, otype, value):
             return os.path.expanduser(os.path.expandvars(check_type_str(value)))
         return check_type_str(value)
     except (TypeError, ValueError):
-        raise OptionError(name, "expected a value of type %s" % otype)
+        raise OptionError(name, "must be %s, got %s" % (
+            _TYPE_WORDS[otype], _kind(value) if secret else "%s (%s)" % (_kind(value), _short_repr(value))))
+
+
+def strip_one_line_break(value):
+    """*value* without one trailing ``\\n`` or ``\\r\\n`` (a vault or a file saved with a final newline)."""
+    if isinstance(value, str):
+        if value.endswith("\r\n"):
+            return value[:-2]
+        if value.endswith("\n"):
+            return value[:-1]
+    return value
 
 
 def parse_host(host, port=None):
@@ -99,7 +167,8 @@ def parse_host(host, port=None):
 
     Raises OptionError for anything else (another scheme, a path, credentials, a bad port).
     """
-    raw = (host or "").strip()
+    check_option_type("host", "str", host)
+    raw = str(host if host is not None else "").strip()
     if not raw:
         raise OptionError("host", "is required (or set VAST_HOST): the VMS management address, e.g. vms.example.com")
     if "://" in raw:
@@ -169,14 +238,16 @@ class ConnectionParams:
         merged.update(overrides)
         env = os.environ if env is None else env
         values = {}
-        for name, otype, default, var, dummy, choices in _OPTIONS:
+        for name, otype, default, var, no_log, choices in _OPTIONS:
             value = merged.get(name)
             if value is None and var in env and env[var] != "":
                 value = env[var]
             if value is None:
                 value = default
             if value is not None:
-                value = _convert(name, otype, value)
+                value = _convert(name, otype, value, secret=no_log)
+                if name in TRAILING_NEWLINE_STRIPPED:
+                    value = strip_one_line_break(value)
                 if choices and value not in choices:
                     raise OptionError(name, "must be one of %s, got %r" % (", ".join(choices), value))
             if isinstance(value, str) and name not in ("password",) and value.strip() == "":
@@ -205,9 +276,11 @@ class ConnectionParams:
         if self.username and self.password is None and not (self.access_token or self.refresh_token):
             raise OptionError("username", "was given without password (or VAST_PASSWORD)")
         if self.api_token and (self.username or self.password is not None):
-            raise OptionError("api_token", "and username/password are mutually exclusive: use one way to authenticate")
+            raise OptionError("api_token", "cannot be combined with username/password (they are mutually exclusive): "
+                                           "use one way to authenticate")
         if self.api_token and (self.access_token or self.refresh_token):
-            raise OptionError("api_token", "and access_token/refresh_token are mutually exclusive")
+            raise OptionError("api_token", "cannot be combined with access_token/refresh_token (they are mutually "
+                                           "exclusive)")
         if self.api_token and self.auth_method not in ("auto", None):
             raise OptionError("auth_method", "%s cannot be used with api_token" % self.auth_method)
         if self.auth_method == "basic" and not (self.username and self.password is not None):
@@ -219,7 +292,8 @@ class ConnectionParams:
         for name in self._SECRET_ATTRS:
             value = getattr(self, name)
             if value is not None and any(c in value for c in "\r\n"):
-                raise OptionError(name, "must not contain line breaks")
+                raise OptionError(name, "must not contain line breaks%s" % (
+                    " (only a single trailing one is ignored)" if name in TRAILING_NEWLINE_STRIPPED else ""))
         if self.tenant is not None and (len(self.tenant) > 256 or any(c in self.tenant for c in "\r\n")):
             raise OptionError("tenant", "is not a valid tenant name")
 

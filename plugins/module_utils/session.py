@@ -9,18 +9,25 @@ Public API
 ``VastSession(params, stats=None, breaker=None)``
     *params* is a :class:`ConnectionParams` or a dict of module params (validated; OptionError names the
     option).  Nothing is sent until ``open()``.  Use as a context manager: ``with VastSession(p) as s:``
-    opens and closes.  *breaker* replaces the default CircuitBreaker (6 connection failures in a row over at
-    least 10 s open it for 10 s) - for tests and benchmarks.
+    opens and closes.  *breaker* replaces the default CircuitBreaker (``transport.default_breaker``: 3 attempts
+    in a row without an answer open it; requests then wait while a probe watches for the cluster, for up to
+    ``retries x backoff_max`` seconds) - for tests and benchmarks.
 
 ``open() -> self``
     Validates, authenticates (JWT login, or Basic/Api-Token), detects the API version (highest vN probed,
     see versions.py) and the software version (clusters, then vms, then versions?status=success), checks the
     supported release range (UnsupportedVersion before any collection; warnings in ``warnings``), applies the
-    tenant header (5.3+ only), binds the disk cache to the cluster identity.  Raises a VastError subclass.
+    tenant header (5.3+ only) and checks it with one request (a tenant the cluster does not know is an
+    OptionError naming ``tenant``), binds the disk cache to the cluster identity, the reader and the tenant.
+    Raises a VastError subclass.  While connecting, a host that does not answer fails within seconds (at most 2
+    retries of a connection, no waiting for an outage); once open, requests wait out an outage of the cluster
+    (see transport.py).
 
 Identity after ``open()``: ``api_version`` ("v7" or "latest"), ``sw_version`` (a VastVersion or None),
 ``cluster`` (dict: id, guid, name, sw_version, build, psnt), ``auth_method`` (jwt/basic/api_token/bearer),
-``warnings`` (list of strings for module.warn), ``identity()`` (all of these as one dict).
+``warnings`` (list of strings for module.warn), ``identity()`` (all of these as one dict), ``principal()``
+(who reads: ``user:<name>``, ``api_token:<public prefix>``, what the cluster shows depends on it; never a
+secret).
 
 ``get(path, params=None, cache=True, accept_status=()) -> decoded JSON``
     One GET.  *path* relative to ``/api/<api_version>/`` (``"clusters/"``) or absolute (``"/api/token/"``).
@@ -72,6 +79,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import collections
+import hashlib
 import threading
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.auth import Auth
@@ -79,8 +87,8 @@ from ansible_collections.vastops.asbuilt.plugins.module_utils.cache import DiskC
 from ansible_collections.vastops.asbuilt.plugins.module_utils.compat import MATRIX, get_resource
 from ansible_collections.vastops.asbuilt.plugins.module_utils.concurrency import AdaptiveLimiter, WorkerPool
 from ansible_collections.vastops.asbuilt.plugins.module_utils.errors import (
-    AuthenticationError, CircuitOpen, DeadlineExceeded, NotFound, OptionError, PermissionDenied, ProtocolError,
-    ResourceUnavailable, UnsupportedVersion, VastError,
+    ApiError, AuthenticationError, CircuitOpen, DeadlineExceeded, NotFound, OptionError, PermissionDenied,
+    ProtocolError, ResourceUnavailable, UnsupportedVersion, VastError,
 )
 from ansible_collections.vastops.asbuilt.plugins.module_utils.options import ConnectionParams
 from ansible_collections.vastops.asbuilt.plugins.module_utils.paging import (
@@ -212,8 +220,10 @@ class VastSession:
                 self._warn("API tokens are documented for VAST %s+; this cluster runs %s."
                            % (API_TOKEN_MIN_RELEASE, self.sw_version.raw))
             if self.disk is not None:
+                # what the cluster shows depends on who reads and in which tenant: both are part of the scope
                 self.disk.set_scope(self.cluster.get("guid") or self.params.netloc,
-                                    self.sw_version.raw if self.sw_version else None, self.api_version)
+                                    self.sw_version.raw if self.sw_version else None, self.api_version,
+                                    principal=self.principal(), tenant=self.params.tenant)
         except Exception:
             self.close()
             raise
@@ -221,6 +231,8 @@ class VastSession:
             if self.transport is not None:
                 self.transport.connect_retry_cap = None
         self.opened = True
+        # from now on a cluster that stops answering (a VMS failover) is waited for instead of failing every read
+        self.transport.hold_outages = True
         self.stats.set_info(**self.identity())
         return self
 
@@ -331,6 +343,8 @@ class VastSession:
         return True, answer.data
 
     def _set_api(self, version, how):
+        # the host answered the clusters probe like a VMS: from now on an odd error answer is the cluster's
+        self.transport.vms_confirmed = True
         self.api_version = version or "unversioned"
         self.api_prefix = "/api/%s" % version if version else "/api"
         self.stats.set_info(api_version=self.api_version, api_version_detection=how)
@@ -371,6 +385,16 @@ class VastSession:
                               % (TENANT_HEADER_MIN_RELEASE, self.sw_version.raw),
                               hint="Remove tenant to read the whole cluster.")
         self.transport.extra_headers["X-Tenant-Name"] = tenant
+        self._verify_tenant()
+
+    def _verify_tenant(self):
+        """One request with the tenant header, so that a tenant the cluster does not know fails now, naming the
+        option, instead of every resource answering 403 later (the transport recognises that answer and raises
+        OptionError).  Any other refusal is left to the resources, which report it one by one."""
+        try:
+            self.transport.request("GET", self._abs("clusters/"))
+        except (PermissionDenied, NotFound, ProtocolError, ApiError):
+            pass
 
     # -- identity ----------------------------------------------------------------------------------------------
     @property
@@ -389,6 +413,20 @@ class VastSession:
             "auth_method": self.auth.mode,
             "tenant": self.params.tenant,
         }
+
+    def principal(self):
+        """Who reads: ``user:<name>``, ``api_token:<prefix>`` (the public part of the token; a digest when the token
+        has none) or the user of supplied JWTs.  Never a secret."""
+        params = self.params
+        if params.api_token:
+            token = params.api_token
+            public = token.split(".", 1)[0] if "." in token else \
+                hashlib.sha256(token.encode("utf-8")).hexdigest()[:16]
+            return "api_token:%s" % public
+        if params.username:
+            return "user:%s" % params.username
+        subject = self.auth.token_subject()
+        return "token_user:%s" % subject if subject is not None else None
 
     def summary(self):
         """Stats and identity as a plain dict for module results."""

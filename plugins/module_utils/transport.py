@@ -8,8 +8,13 @@ or raises a :class:`VastError` subclass.  What it does, in order, on every attem
 
 * refuses anything but GET and the token POSTs unless the caller passes ``allow_write=True`` (the collection is
   read-only);
-* checks the overall deadline and the circuit breaker (N consecutive connection failures spanning a window open
-  it: requests then fail fast with CircuitOpen saying the cluster looks down, until a trial request succeeds);
+* checks the overall deadline and the circuit breaker: a few attempts in a row that got no answer at all
+  (connection refused, reset or dropped, name resolution, connect timeout) open it.  Once the session is open
+  (``hold_outages``), requests then *wait* instead of failing - one probe at a time (``GET /api/`` without
+  credentials, at growing intervals of at most a few seconds) watches for the cluster to answer again, and every
+  waiting request goes on when it does (a VMS failover to another CNode takes tens of seconds).  Waiting ends
+  with CircuitOpen when the cluster has not answered for ``retries x backoff_max`` seconds, or with the overall
+  deadline.  While connecting (``open()``) nothing waits: a host that is down fails within seconds;
 * takes credentials from the auth provider *before* taking a concurrency slot (a token refresh never waits
   behind the requests that need it), then a slot from the adaptive limiter for the HTTP exchange only;
 * sends with (connect, read) timeouts on the calling thread's own ``requests.Session`` (requests has no thread
@@ -21,7 +26,9 @@ or raises a :class:`VastError` subclass.  What it does, in order, on every attem
 * on 401/403 asks the auth provider to recover (refresh, then log in again) and retries without using a retry;
   a 403 that says ``permission_denied`` is PermissionDenied, not an expiry;
 * maps everything else to the exception hierarchy: TLS verification failures name validate_certs and ca_path;
-  HTML pages, truncated JSON and redirects are ProtocolError naming the URL and status.
+  HTML pages, truncated JSON and redirects are ProtocolError naming the URL and status; an error answer that is
+  not JSON before the host was recognised as a VMS (``vms_confirmed``) says the host does not look like a VMS.
+  Connection failures are described in one line (``name resolution failed for vms.example.com: [Errno -2] ...``).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -29,11 +36,21 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import email.utils
+import errno
 import json
 import random
+import re
+import socket
+import ssl
 import threading
 import time
 import traceback
+
+try:
+    from http.client import RemoteDisconnected, responses as HTTP_REASONS
+except ImportError:  # pragma: no cover - Python 2 is not supported
+    RemoteDisconnected = ()
+    HTTP_REASONS = {}
 
 try:
     import requests
@@ -55,8 +72,8 @@ except ImportError:  # pragma: no cover - Python 2 is not supported, this keeps 
     from urlparse import urlsplit
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.errors import (
-    ApiError, AuthenticationError, CircuitOpen, ConnectionFailed, DeadlineExceeded, NotFound, PermissionDenied,
-    ProtocolError, ReadOnlyViolation, RequestTimeout, TlsError, VastError, body_excerpt,
+    ApiError, AuthenticationError, CircuitOpen, ConnectionFailed, DeadlineExceeded, NotFound, OptionError,
+    PermissionDenied, ProtocolError, ReadOnlyViolation, RequestTimeout, TlsError, VastError, body_excerpt,
 )
 
 USER_AGENT = "vastops.asbuilt"
@@ -64,6 +81,16 @@ RETRY_STATUSES = frozenset((429, 502, 503, 504))
 OVERLOAD_STATUSES = frozenset((429, 503, 504))
 TOKEN_PATH_MARK = "/token/"
 MAX_BODY_BYTES = 512 << 20
+#: Retry reasons of attempts that got no answer at all: they count for the circuit breaker.
+NO_ANSWER = frozenset(("connect", "dropped"))
+#: What the breaker's probe asks for (any HTTP answer but a gateway error means the cluster is back).
+PROBE_PATH = "/api/"
+PROBE_DOWN_STATUSES = frozenset((502, 503, 504))
+#: Longest interval between two probes of a cluster that does not answer (seconds).
+PROBE_INTERVAL_MAX = 5.0
+PROBE_INTERVAL_MIN = 0.05
+#: What VMS says to a request whose X-Tenant-Name names no tenant ("Tenant archive-9 does not exist").
+_UNKNOWN_TENANT_RE = re.compile(r"(?i)\btenant\b[^\n\"]{0,200}?\b(does not exist|doesn't exist|not found|unknown)\b")
 
 
 class Answer:
@@ -86,55 +113,157 @@ class Answer:
 
 
 class CircuitBreaker:
-    """Opens after *threshold* consecutive connection failures spanning at least *window* seconds."""
+    """Notices a cluster that stopped answering, holds requests while it is down and probes until it is back.
 
-    def __init__(self, threshold=6, window=10.0, cooldown=10.0, clock=time.monotonic):
+    Every attempt that got no HTTP answer at all is a ``failure()``; any answer is a ``success()``.  *threshold*
+    failures in a row (across every request of the session), spanning at least *window* seconds, open it.  While
+    it is open, one probe at a time is due: the first *cooldown* seconds after it opened, then at doubling
+    intervals up to *probe_max*.  The transport sends the probes (``begin_probe``/``end_probe``) and, in hold
+    mode, makes requests ``wait()`` in between.  An outage longer than *max_outage* seconds (None: no limit but the
+    deadline) makes the breaker give up: requests then fail at once with CircuitOpen, until a probe finds the
+    cluster answering again.
+    """
+
+    def __init__(self, threshold=3, window=0.0, cooldown=0.5, clock=time.monotonic, probe_max=PROBE_INTERVAL_MAX,
+                 max_outage=None):
         self.threshold = threshold
         self.window = window
-        self.cooldown = cooldown
+        self.cooldown = max(PROBE_INTERVAL_MIN, float(cooldown))
+        self.probe_max = max(self.cooldown, float(probe_max))
+        self.max_outage = max_outage
         self._clock = clock
-        self._lock = threading.Lock()
+        self._cond = threading.Condition(threading.Lock())
         self.failures = 0
         self._first_failure = None
         self.opened_at = None
-        self._trial = False
+        self.outage_started = None
+        self.next_probe_at = None
+        self._interval = self.cooldown
+        self._probing = False
+        self.gave_up = False
         self.times_opened = 0
+        self.probes = 0
+        self.probe_failures = 0
+        self.longest_outage = 0.0
         self.last_error = None
+        self.last_outage = None
 
-    def allow(self):
-        """True when a request may go out (closed, or half-open and no trial in flight)."""
-        with self._lock:
-            if self.opened_at is None:
-                return True
-            if self._clock() - self.opened_at >= self.cooldown and not self._trial:
-                self._trial = True
-                return True
-            return False
-
+    # -- what requests report ----------------------------------------------------------------------------------
     def success(self):
-        with self._lock:
+        with self._cond:
             self.failures = 0
             self._first_failure = None
-            self.opened_at = None
-            self._trial = False
+            if self.opened_at is not None:
+                self._close_locked()
 
     def failure(self, error=None):
-        with self._lock:
+        with self._cond:
             now = self._clock()
             self.failures += 1
             self.last_error = error
             if self._first_failure is None:
                 self._first_failure = now
-            if self._trial or (self.failures >= self.threshold and now - self._first_failure >= self.window):
-                if self.opened_at is None or self._trial:
-                    self.times_opened += 1
+            if self.opened_at is None and self.failures >= self.threshold and \
+                    now - self._first_failure >= self.window:
+                self.times_opened += 1
                 self.opened_at = now
-                self._trial = False
+                self.outage_started = self._first_failure
+                self._interval = self.cooldown
+                self.next_probe_at = now + self._interval
+                self.gave_up = False
 
+    # -- state -------------------------------------------------------------------------------------------------
     @property
     def is_open(self):
-        with self._lock:
+        with self._cond:
             return self.opened_at is not None
+
+    def allow(self):
+        """True when the breaker is closed (kept for callers that only ask)."""
+        return not self.is_open
+
+    def outage_seconds(self):
+        with self._cond:
+            return 0.0 if self.outage_started is None or self.opened_at is None else \
+                self._clock() - self.outage_started
+
+    def out_of_patience(self):
+        """True (and from then on fail fast) when the cluster has been down for longer than ``max_outage``."""
+        with self._cond:
+            if self.opened_at is None:
+                return False
+            if not self.gave_up and self.max_outage is not None and \
+                    self._clock() - self.outage_started >= self.max_outage:
+                self.gave_up = True
+            return self.gave_up
+
+    # -- probing -----------------------------------------------------------------------------------------------
+    def begin_probe(self):
+        """True when the caller should send the probe now (open, due, and nobody else probing)."""
+        with self._cond:
+            if self.opened_at is None or self._probing or self._clock() < self.next_probe_at:
+                return False
+            self._probing = True
+            self.probes += 1
+            return True
+
+    def end_probe(self, answered, error=None):
+        """Report the probe: *answered* closes the breaker (waiting requests go on); otherwise the next is later."""
+        with self._cond:
+            self._probing = False
+            if answered:
+                self.failures = 0
+                self._first_failure = None
+                if self.opened_at is not None:
+                    self._close_locked()
+            else:
+                self.probe_failures += 1
+                if error:
+                    self.last_error = error
+                self._interval = min(self.probe_max, self._interval * 2)
+                self.next_probe_at = self._clock() + self._interval
+            self._cond.notify_all()
+
+    def wait(self, limit=None):
+        """Wait (at most *limit* seconds) until the breaker closes or the next probe is due."""
+        with self._cond:
+            if self.opened_at is None:
+                return
+            delay = max(0.0, self.next_probe_at - self._clock()) if not self._probing else self.probe_max
+            if limit is not None:
+                delay = min(delay, max(0.0, limit))
+            if delay > 0:
+                self._cond.wait(delay)
+
+    def wake_all(self):
+        with self._cond:
+            self._cond.notify_all()
+
+    def _close_locked(self):
+        now = self._clock()
+        lasted = now - (self.outage_started if self.outage_started is not None else self.opened_at)
+        self.longest_outage = max(self.longest_outage, lasted)
+        self.last_outage = lasted
+        self.opened_at = None
+        self.outage_started = None
+        self.next_probe_at = None
+        self.gave_up = False
+        self._cond.notify_all()
+
+    def summary(self):
+        with self._cond:
+            return {"times_opened": self.times_opened, "probes": self.probes,
+                    "longest_s": round(self.longest_outage, 1), "open": self.opened_at is not None}
+
+
+def default_breaker(params):
+    """The breaker a transport uses unless given one: opens after 3 attempts in a row got no answer, probes first
+    after ``backoff`` seconds, then at doubling intervals up to ``min(backoff_max, 5)`` seconds, and gives up
+    after ``retries x backoff_max`` seconds without an answer (150 s with the defaults)."""
+    def clamp(value):
+        return min(PROBE_INTERVAL_MAX, max(PROBE_INTERVAL_MIN, float(value or 0.0)))
+    return CircuitBreaker(threshold=3, window=0.0, cooldown=clamp(params.backoff), probe_max=clamp(params.backoff_max),
+                          max_outage=float(params.retries) * float(params.backoff_max))
 
 
 def parse_retry_after(value, now=None):
@@ -161,16 +290,88 @@ def backoff_delay(attempt, base, cap, rng=random):
     return rng.uniform(0, min(cap, base * (2 ** attempt)))
 
 
+def _chain(exc):
+    """*exc* and the exceptions behind it (urllib3's ``reason``, ``__cause__``/``__context__``, a wrapped first
+    argument), outermost first."""
+    out, seen = [], set()
+    while exc is not None and id(exc) not in seen and len(out) < 12:
+        seen.add(id(exc))
+        out.append(exc)
+        nxt = getattr(exc, "reason", None)
+        if not isinstance(nxt, BaseException):
+            nxt = exc.__cause__ or exc.__context__
+        if nxt is None:
+            nxt = next((a for a in getattr(exc, "args", ()) if isinstance(a, BaseException)), None)
+        exc = nxt
+    return out
+
+
+def _os_error_text(error):
+    """``[Errno 111] Connection refused`` for an OSError (also when only strerror is set)."""
+    if error.errno is not None and error.strerror:
+        return "[Errno %s] %s" % (error.errno, error.strerror)
+    return str(error) or type(error).__name__
+
+
 def _looks_like_connect_failure(exc):
-    text = str(exc)
+    """True when no connection was made at all (refused, name resolution, unreachable, connect timeout)."""
     if requests is not None and isinstance(exc, requests.exceptions.ConnectTimeout):
         return True
+    for item in _chain(exc):
+        if isinstance(item, (socket.gaierror, ConnectionRefusedError)):
+            return True
+        if urllib3 is not None and isinstance(item, (urllib3.exceptions.NewConnectionError,
+                                                     urllib3.exceptions.ConnectTimeoutError)):
+            return True
+        if isinstance(item, OSError) and item.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EHOSTDOWN):
+            return True
+    text = str(exc)
     for needle in ("NewConnectionError", "Failed to establish", "Connection refused", "Name or service not known",
                    "nodename nor servname", "No route to host", "Temporary failure in name resolution",
                    "Network is unreachable", "getaddrinfo failed"):
         if needle in text:
             return True
     return False
+
+
+def describe_connection_error(exc, hostname=None, timeout=None):
+    """One clean line saying why a connection failed, e.g. ``name resolution failed for vms.example.com:
+    [Errno -2] Name or service not known`` or ``connection refused ([Errno 111] Connection refused)``.
+
+    requests and urllib3 wrap the real cause in several layers of text (``HTTPSConnectionPool(...): Max retries
+    exceeded ... (Caused by NameResolutionError("HTTPSConnection(...): Failed to resolve ...")``); the cause is
+    found in the exception chain instead.
+    """
+    chain = _chain(exc)
+    for item in chain:
+        if isinstance(item, socket.gaierror):
+            return "name resolution failed for %s: %s" % (hostname or "the host", _os_error_text(item))
+    for item in chain:
+        if isinstance(item, ConnectionRefusedError):
+            return "connection refused (%s)" % _os_error_text(item)
+        if isinstance(item, ConnectionResetError):
+            return "connection reset by the server (%s)" % _os_error_text(item)
+        if RemoteDisconnected and isinstance(item, RemoteDisconnected):
+            return "the server closed the connection without answering"
+        if isinstance(item, BrokenPipeError):
+            return "the connection was closed while sending (%s)" % _os_error_text(item)
+        if isinstance(item, OSError) and item.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EHOSTDOWN):
+            return "%s (%s)" % ("network unreachable" if item.errno == errno.ENETUNREACH else "no route to host",
+                                _os_error_text(item))
+    for item in chain:
+        if (requests is not None and isinstance(item, requests.exceptions.ConnectTimeout)) or \
+                (urllib3 is not None and isinstance(item, urllib3.exceptions.ConnectTimeoutError)) or \
+                isinstance(item, socket.timeout):
+            return "no connection within timeout=%ss" % timeout if timeout else "the connection timed out"
+    for item in chain:
+        if urllib3 is not None and isinstance(item, urllib3.exceptions.IncompleteRead):
+            return "the answer was cut off (incomplete read)"
+        if urllib3 is not None and isinstance(item, urllib3.exceptions.ProtocolError) and item.args and \
+                isinstance(item.args[0], str):
+            inner = next((a for a in item.args[1:] if isinstance(a, BaseException)), None)
+            if inner is None:
+                return item.args[0].rstrip(".").lower()
+    return _short(exc)
 
 
 class _BodyTimeout(Exception):
@@ -203,7 +404,13 @@ class Transport:
         self.limiter = limiter
         self.auth = auth
         self.audit = audit
-        self.breaker = breaker or CircuitBreaker()
+        self.breaker = breaker or default_breaker(params)
+        #: Set by the session once it is open: while the cluster does not answer, requests wait for it (probing)
+        #: instead of failing.  While connecting, a host that is down fails fast.
+        self.hold_outages = False
+        #: Set by the session once the host answered like a VMS (API version detected): until then, an error
+        #: answer that is not JSON means the host is something else.
+        self.vms_confirmed = False
         self.extra_headers = {}
         self._rng = rng or random.Random()
         self._clock = clock
@@ -240,6 +447,7 @@ class Transport:
     def close(self):
         self.closed = True
         self._stop.set()
+        self.breaker.wake_all()
         with self._sessions_lock:
             sessions, self._sessions = self._sessions, []
         for session in sessions:
@@ -276,11 +484,8 @@ class Transport:
             if self.closed:
                 raise VastError("The session is closed.", url=url)
             self._check_deadline(url, last_error)
-            if not self.breaker.allow():
-                raise CircuitOpen(
-                    "The cluster at %s looks down: %d connection attempts in a row failed (last: %s); not sending "
-                    "more requests for now." % (self.params.netloc, self.breaker.failures,
-                                                self.breaker.last_error or "connection failed"), url=url)
+            if self.breaker.is_open:
+                self._through_breaker(url, last_error)
             send_headers = {"Accept": "application/json"}
             generation = None
             if auth and self.auth is not None:
@@ -292,10 +497,16 @@ class Transport:
                 answer = self._attempt(method, url, path_only, params, json_body, send_headers, token_call)
             except _Retry as retry:
                 last_error = retry.error
+                idempotent = method == "GET" or token_call
+                if idempotent and retry.reason in NO_ANSWER and self.hold_outages and self.breaker.is_open:
+                    # The cluster stopped answering: wait for it without using up this request's retries - unless
+                    # the first probe finds it answering, in which case the trouble is this request's own.
+                    if self._through_breaker(url, last_error):
+                        continue
                 limit = retries
-                if retry.reason == "connect" and self.connect_retry_cap is not None:
+                if retry.reason in NO_ANSWER and self.connect_retry_cap is not None:
                     limit = min(retries, self.connect_retry_cap)
-                if attempt >= limit or not (method == "GET" or token_call):
+                if attempt >= limit or not idempotent:
                     raise retry.error
                 self._wait(attempt, retry, url)
                 attempt += 1
@@ -305,6 +516,13 @@ class Transport:
                 if 200 <= status < 300:
                     self.breaker.success()
                 return answer
+            tenant = caller_headers.get("X-Tenant-Name") or self.extra_headers.get("X-Tenant-Name")
+            if tenant and status in (400, 401, 403, 404) and _UNKNOWN_TENANT_RE.search(answer.text or ""):
+                raise OptionError("tenant", "%r does not exist on this cluster (%s answered %s for %s: %s)" % (
+                    tenant, self.params.netloc, status_text(status), path_only, body_excerpt(answer.text, 120)),
+                    hint="Check the tenant's name (it is case-sensitive; its domain name works too), or leave "
+                         "tenant unset to read the whole cluster. The tenants are listed by gather_subset: [logical] "
+                         "(logical.tenants) without tenant.")
             if status in (401, 403) and auth and self.auth is not None:
                 kind = self.auth.classify(status, answer.text)
                 if kind == "permission":
@@ -321,13 +539,18 @@ class Transport:
             if status == 404:
                 raise NotFound("%s was not found on the cluster (status 404)." % path_only, url=url, status=404,
                                hint="")
+            not_json = _not_json(answer)
             if status in RETRY_STATUSES and (method == "GET" or token_call):
+                hint = ("The cluster is overloaded or a proxy in front of it failed; raise retries/backoff or lower "
+                        "max_concurrency, and check VMS health.")
+                if not_json and not self.vms_confirmed:
+                    hint = ("Check that host and port name the VMS management address (%s answered with %s, not "
+                            "the JSON of the VMS API); if they do, a proxy in front of VMS failed or VMS is "
+                            "overloaded: check VMS health." % (self.params.netloc, not_json))
                 error = ApiError(
-                    "The cluster answered %s %s for %s after %d attempt(s): %s" % (
-                        status, _reason(status), path_only, attempt + 1, body_excerpt(answer.text, 200)),
-                    url=url, status=status,
-                    hint="The cluster is overloaded or a proxy in front of it failed; raise retries/backoff or "
-                         "lower max_concurrency, and check VMS health.")
+                    "%s answered %s for %s after %d attempt(s): %s" % (
+                        self._who(), status_text(status), path_only, attempt + 1, body_excerpt(answer.text, 200)),
+                    url=url, status=status, hint=hint)
                 if attempt >= retries:
                     raise error
                 self._wait(attempt, _Retry("status_%d" % status, error,
@@ -343,15 +566,111 @@ class Transport:
                 raise AuthenticationError("Authentication failed for %s (status %s): %s"
                                           % (path_only, status, body_excerpt(answer.text, 200)),
                                           url=url, status=status)
-            raise ApiError("The cluster answered %s %s for %s: %s" % (
-                status, _reason(status), path_only, body_excerpt(answer.text, 300)), url=url, status=status,
-                hint="See the cluster's message above; a 5xx usually means a VMS-side problem worth a support case.")
+            if not_json and not self.vms_confirmed:
+                raise ProtocolError(
+                    "%s answered %s for %s with %s: this does not look like a VAST VMS (its API answers in JSON): "
+                    "%s" % (self.params.netloc, status_text(status), path_only, not_json,
+                            body_excerpt(answer.text, 160)), url=url, status=status,
+                    hint="Check host and port: they must name the VMS management address (the VMS VIP or host "
+                         "name, HTTPS port 443 unless VMS was set up otherwise), not another web server, a proxy "
+                         "or an S3 endpoint.")
+            if status >= 500:
+                hint = "See the cluster's message above; a 5xx from VMS usually means a VMS-side problem worth a " \
+                       "support case."
+            else:
+                hint = "See the cluster's message above."
+            raise ApiError("%s answered %s for %s: %s" % (
+                self._who(), status_text(status), path_only, body_excerpt(answer.text, 300)), url=url, status=status,
+                hint=hint)
+
+    def _who(self):
+        return "The cluster" if self.vms_confirmed else self.params.netloc
+
+    # -- outages -----------------------------------------------------------------------------------------------
+    def _through_breaker(self, url, last_error=None):
+        """Called while the breaker is open.  Probes when a probe is due; in hold mode waits until the cluster
+        answers again (returns True when a probe found it down meanwhile: a real outage, not this request's
+        fault); otherwise raises CircuitOpen.  Bounded by the deadline and the breaker's patience."""
+        breaker = self.breaker
+        failed_probes = breaker.probe_failures
+        while breaker.is_open:
+            if self.closed:
+                raise VastError("The session is closed.", url=url)
+            self._check_deadline(url, last_error)
+            if breaker.begin_probe():
+                answered, why = self._probe()
+                breaker.end_probe(answered, why)
+                if answered and breaker.probe_failures > failed_probes:
+                    self._note_outage()
+                continue
+            if breaker.out_of_patience():
+                raise self._circuit_open(url, gave_up=True)
+            if not self.hold_outages:
+                raise self._circuit_open(url)
+            breaker.wait(self.remaining())
+        return breaker.probe_failures > failed_probes
+
+    def _probe(self):
+        """One GET /api/ without credentials: (True, None) when anything but a gateway error answers."""
+        url = self.base_url + PROBE_PATH
+        timeout = min(float(self.params.timeout), 10.0)
+        remaining = self.remaining()
+        if remaining is not None:
+            timeout = max(0.001, min(timeout, remaining))
+        started = self._clock()
+        label, answered, why = "error", False, None
+        try:
+            response = self._session().request("GET", url, headers={"Accept": "application/json"},
+                                               timeout=(timeout, timeout), verify=self.params.verify, stream=True,
+                                               allow_redirects=False)
+            try:
+                label = response.status_code
+                answered = response.status_code not in PROBE_DOWN_STATUSES
+                why = None if answered else "the probe got %s" % status_text(response.status_code)
+            finally:
+                response.close()
+        except requests.exceptions.SSLError as exc:
+            # something answers TLS: the cluster is back (a certificate problem shows on the next request)
+            label, answered = "tls", True
+            why = _short(exc)
+        except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, IOError) as exc:
+            label = "connect_error"
+            why = describe_connection_error(exc, self.params.hostname, timeout)
+        latency = self._clock() - started
+        self.stats.record_request("GET", PROBE_PATH, label, latency, 0)
+        self.stats.set_info(outages=self.breaker.summary())
+        if self.audit is not None:
+            self.audit.write("GET", PROBE_PATH, label, latency)
+        return answered, why
+
+    def _note_outage(self):
+        breaker = self.breaker
+        self.stats.set_info(outages=breaker.summary())
+        self.stats.warn("The cluster at %s did not answer for about %.0f s (last: %s); the requests waited and "
+                        "went on when it answered again."
+                        % (self.params.netloc, breaker.last_outage, breaker.last_error or "no answer"))
+
+    def _circuit_open(self, url, gave_up=False):
+        breaker = self.breaker
+        self.stats.set_info(outages=breaker.summary())
+        if gave_up:
+            return CircuitOpen(
+                "The cluster at %s has not answered for %.0f s (last: %s): gave up waiting for it (the limit is "
+                "retries x backoff_max = %.0f s)." % (self.params.netloc, breaker.outage_seconds(),
+                                                      breaker.last_error or "no answer",
+                                                      breaker.max_outage or 0), url=url,
+                hint="Check VMS and the network, then run again (with resume, only what is missing is read). To "
+                     "wait longer for a VMS failover, raise retries or backoff_max.")
+        return CircuitOpen(
+            "The cluster at %s looks down: %d attempts in a row got no answer (last: %s)." % (
+                self.params.netloc, breaker.failures, breaker.last_error or "no answer"), url=url)
 
     def _check_deadline(self, url, last_error=None):
         remaining = self.remaining()
         if remaining is not None and remaining <= 0:
             raise DeadlineExceeded("The overall deadline of %ss ran out%s." % (
-                self.params.deadline, " (last error: %s)" % last_error.msg if last_error else ""), url=url)
+                self.params.deadline, " (last error: %s)" % last_error.msg.rstrip(".") if last_error else ""),
+                url=url)
 
     def _wait(self, attempt, retry, url):
         delay = backoff_delay(attempt, self.params.backoff, self.params.backoff_max, self._rng)
@@ -392,14 +711,16 @@ class Transport:
                 status_label = "tls"
                 raise self._tls_error(exc, url)
             except requests.exceptions.ConnectionError as exc:
+                why = describe_connection_error(exc, self.params.hostname, timeout)
                 if _looks_like_connect_failure(exc):
                     status_label = "connect_error"
-                    self.breaker.failure(_short(exc))
+                    self.breaker.failure(why)
                     raise _Retry("connect", ConnectionFailed(
-                        "Could not connect to %s: %s" % (self.params.netloc, _short(exc)), url=url))
+                        "Could not connect to %s: %s." % (self.params.netloc, why), url=url))
                 status_label = "connection_dropped"
+                self.breaker.failure(why)
                 raise _Retry("dropped", ConnectionFailed(
-                    "The connection to %s was dropped: %s" % (self.params.netloc, _short(exc)), url=url,
+                    "The connection to %s was dropped: %s." % (self.params.netloc, why), url=url,
                     hint="The network or VMS dropped the connection; it was retried. Check VMS health and the "
                          "network if this persists."))
             except requests.exceptions.Timeout as exc:
@@ -409,7 +730,8 @@ class Transport:
                     hint="The cluster is slow or overloaded; raise timeout or lower max_concurrency."))
             except requests.exceptions.RequestException as exc:
                 status_label = "request_error"
-                raise ConnectionFailed("Request to %s failed: %s" % (self.params.netloc, _short(exc)), url=url)
+                raise ConnectionFailed("Request to %s failed: %s." % (
+                    self.params.netloc, describe_connection_error(exc, self.params.hostname, timeout)), url=url)
             self.breaker.success()
             try:
                 body = self._read_body(response, timeout)
@@ -427,8 +749,10 @@ class Transport:
                     hint="The cluster or network is very slow; raise timeout."))
             except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, IOError) as exc:
                 status_label = "body_dropped"
+                why = describe_connection_error(exc, self.params.hostname, timeout)
+                self.breaker.failure(why)
                 raise _Retry("dropped", ConnectionFailed(
-                    "The answer from %s was cut off: %s" % (self.params.netloc, _short(exc)), url=url,
+                    "The answer from %s was cut off: %s." % (self.params.netloc, why), url=url,
                     status=response.status_code))
             finally:
                 response.close()
@@ -492,13 +816,27 @@ class Transport:
                 why = "its certificate does not match the host name %s" % self.params.hostname
             return TlsError(
                 "TLS verification of %s failed: %s (%s). validate_certs is true and ca_path is %s." % (
-                    self.params.netloc, why, _short(exc),
+                    self.params.netloc, why, _tls_reason(exc),
                     repr(self.params.ca_path) if self.params.ca_path else "not set (system CA store)"),
                 url=url)
         if "WRONG_VERSION_NUMBER" in text or "wrong version number" in text or "record layer" in text:
-            return TlsError("%s does not speak TLS (is it an HTTP port?): %s" % (self.params.netloc, _short(exc)),
+            return TlsError("%s does not speak TLS (is it an HTTP port?): %s" % (self.params.netloc, _tls_reason(exc)),
                             url=url, hint="Give the HTTPS port of VMS in host (default 443).")
-        return TlsError("TLS handshake with %s failed: %s" % (self.params.netloc, _short(exc)), url=url)
+        return TlsError("TLS handshake with %s failed: %s" % (self.params.netloc, _tls_reason(exc)), url=url)
+
+
+def _tls_reason(exc):
+    """The OpenSSL reason of a TLS failure in one line (``[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify
+    failed: self-signed certificate``), without the layers of wrapper text around it."""
+    for item in _chain(exc):
+        if isinstance(item, ssl.SSLError):
+            message = getattr(item, "verify_message", None)
+            reason = getattr(item, "reason", None)
+            if message:
+                return "%scertificate verify failed: %s" % ("[SSL: %s] " % reason if reason else "", message)
+            text = item.args[1] if len(item.args) > 1 and isinstance(item.args[1], str) else str(item)
+            return _balanced(" ".join(text.split()))
+    return _short(exc)
 
 
 def _decode(body, content_type, keep_text=True):
@@ -522,21 +860,53 @@ def _decode(body, content_type, keep_text=True):
     return None, text, "Not JSON (content type %r)" % (content_type or "none")
 
 
-def _reason(status):
-    return {429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable",
-            504: "Gateway Timeout", 400: "Bad Request", 405: "Method Not Allowed", 409: "Conflict"}.get(status, "")
+def status_text(status):
+    """``501 Not Implemented`` (or just ``599`` for a status without a standard reason)."""
+    reason = HTTP_REASONS.get(status, "")
+    return ("%s %s" % (status, reason)) if reason else str(status)
+
+
+def _not_json(answer):
+    """``an HTML page``/``a non-JSON body`` when an (error) answer carries something else than the API's JSON."""
+    text = (answer.text or "").strip()
+    if answer.data is not None or not text:
+        return None
+    return "an HTML page" if text[:1] == "<" else "a body that is not JSON"
+
+
+def _balanced(text):
+    """*text* without unmatched parentheses (what is left of wrapper text cut in the middle)."""
+    out, depth = [], 0
+    for char in text:
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            if depth == 0:
+                continue
+            depth -= 1
+        out.append(char)
+    text = "".join(out)
+    while depth > 0:
+        cut = text.rfind("(")
+        text = text[:cut] + text[cut + 1:]
+        depth -= 1
+    return text
 
 
 def _short(exc):
-    """A one-line description of a requests exception without the noisy wrapper text."""
-    text = str(exc)
-    for marker in ("Caused by ", "(Caused by"):
+    """A one-line description of a requests exception without the noisy wrapper text (balanced parentheses)."""
+    text = " ".join(str(exc).split())
+    for marker in ("(Caused by ", "Caused by "):
         if marker in text:
             text = text.split(marker, 1)[1]
-    text = text.strip(" ()'\"")
+    # urllib3's 'Connection(host=..., port=...): Failed to ...' prefix names what the message already says
+    if "): " in text and "Connection(" in text.split("): ", 1)[0]:
+        text = text.split("): ", 1)[1]
+    text = _balanced(text.strip(" '\""))
+    text = text.strip(" '\"")
     if len(text) > 240:
         text = text[:240] + "..."
-    return text
+    return text or type(exc).__name__
 
 
 def build_query(params):

@@ -36,6 +36,40 @@ def test_scrub_patterns():
     assert REDACTED in out
 
 
+@pytest.mark.parametrize("text, secret", [
+    ("password: hunter5", "hunter5"),
+    ("password=hunter5&user=bob", "hunter5"),
+    ('{"password": "hunter5"}', "hunter5"),
+    ('{"password":"hunter 5"}', "hunter 5"),
+    ("{'password': 'hunter5'}", "hunter5"),
+    ('{"secret": 123456789}', "123456789"),
+    ("token=abc.def1", "abc.def1"),
+    ('refresh_token: "zz-top-1"', "zz-top-1"),
+    ("auth_token=q1w2e3", "q1w2e3"),
+    ('{"md5_password": "d41d8cd9"}', "d41d8cd9"),
+    ("login failed: bad password: hunter5", "hunter5"),
+])
+def test_secret_pairs_are_redacted(text, secret):
+    out = scrub(text)
+    assert secret not in out and REDACTED in out, out
+
+
+@pytest.mark.parametrize("option, msg", [
+    ("password", "must not contain line breaks"),
+    ("password", "was given without username"),
+    ("api_token", "cannot be combined with username/password (they are mutually exclusive): use one way"),
+    ("access_token", "must be a single string, got a list; give one value"),
+    ("refresh_token", "must not contain line breaks"),
+])
+def test_option_names_followed_by_prose_are_not_redacted(option, msg):
+    """User test m1: "Invalid option password: ******** not contain line breaks" - the scrubber took the option
+    name for a password: value pair and ate the first word."""
+    exc = OptionError(option, msg)
+    assert str(exc) == "Invalid option '%s': %s" % (option, msg)
+    assert scrub(str(exc)) == str(exc)                                  # scrubbed again by the module: unchanged
+    assert exc.to_fail_json()["msg"].startswith("Invalid option '%s': %s" % (option, msg.split()[0]))
+
+
 def test_registered_secrets_and_structures():
     register_secret("Zebra-Secret-42")
     register_basic_credentials("bob", "Zebra-Secret-42")

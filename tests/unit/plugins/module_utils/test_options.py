@@ -66,6 +66,18 @@ def test_parse_host_good(host, expected):
     ({"timeout": "soon"}, "timeout", "type float"),
     ({"validate_certs": "maybe"}, "validate_certs", "type bool"),
     ({"tenant": "a\nb"}, "tenant", "not a valid"),
+    # non-string values for string options (user test nits): said so, never converted to "['readonly']"
+    ({"host": ["vms-a", "vms-b"]}, "host", "must be a single string, got a list"),
+    ({"username": ["readonly"]}, "username", "must be a single string, got a list"),
+    ({"tenant": {"name": "t"}}, "tenant", "got a dictionary"),
+    ({"tenant": True}, "tenant", "quote it"),
+    ({"ca_path": ["/a.pem"]}, "ca_path", "got a list"),
+    ({"api_version": 7.5}, "api_version", "vN"),
+    ({"port": True}, "port", "got a boolean"),
+    ({"retries": [3]}, "retries", "got a list"),
+    ({"timeout": False}, "timeout", "got a boolean"),
+    ({"password": "Secret-pw-1\n\n"}, "password", "must not contain line breaks"),
+    ({"password": "Secret\n-pw-1"}, "password", "must not contain line breaks"),
 ])
 def test_misuse_names_the_option(params, option, words):
     with pytest.raises(OptionError) as info:
@@ -74,6 +86,27 @@ def test_misuse_names_the_option(params, option, words):
     assert option in str(info.value)
     assert words in str(info.value)
     assert "Secret-pw-1" not in str(info.value)
+
+
+def test_secret_values_are_never_echoed_in_type_errors():
+    with pytest.raises(OptionError) as info:
+        build(password=["Secret-pw-1"])
+    assert "Secret-pw-1" not in str(info.value) and "got a list" in str(info.value)
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n"])
+def test_one_trailing_line_break_of_password_and_api_token_is_dropped(ending):
+    """A vault typed as "password<Enter><Ctrl-D>" holds "password\n": that is the password."""
+    assert build(password="Secret-pw-1" + ending).password == "Secret-pw-1"
+    token = ConnectionParams.from_params({"host": "vms", "api_token": "prefix1.Secret-token-1" + ending}, env={})
+    assert token.api_token == "prefix1.Secret-token-1"
+    env = ConnectionParams.from_params({"host": "vms", "username": "u"}, env={"VAST_PASSWORD": "Env-pw-1" + ending})
+    assert env.password == "Env-pw-1"
+
+
+def test_numbers_are_fine_for_string_options():
+    p = build(password=123456, tenant=42, username=7)
+    assert (p.password, p.tenant, p.username) == ("123456", "42", "7")
 
 
 def test_no_credentials():

@@ -189,6 +189,46 @@ def test_tenant_header_only_on_5_3(sim_factory):
     assert info.value.option == "tenant" and "5.3" in str(info.value)
 
 
+def test_a_tenant_the_cluster_does_not_know_fails_at_open_naming_the_option(sim_factory):
+    """User test M2: a misspelt tenant gave rc 0 and 57 warnings (every resource answered 403); it now fails while
+    connecting, before any resource is read, with an OptionError naming tenant."""
+    sim = sim_factory(profile="small", vast_version="5.3.1")
+    sim.clear_log()
+    with pytest.raises(OptionError) as info:
+        VastSession(sim_params(sim, tenant="archive-9")).open()
+    assert info.value.option == "tenant"
+    message = str(info.value)
+    assert message.startswith("Invalid option 'tenant': 'archive-9' does not exist on this cluster"), message
+    assert "Check the tenant's name" in message
+    read = [e["path"] for e in sim.request_log() if e["method"] == "GET"]
+    # the version probes and one verification request with the header, then nothing
+    assert len([e for e in sim.request_log() if e["status"] == 403]) == 1 and len(read) <= 6, read
+
+
+def test_an_existing_tenant_and_its_domain_pass_the_check(sim_factory):
+    sim = sim_factory(profile="small", vast_version="5.3.1")
+    with VastSession(sim_params(sim)) as session:
+        tenant = session.read_resource("tenants").data[1]
+    for name in (tenant["name"], tenant.get("domain_name")):
+        if name:
+            with VastSession(sim_params(sim, tenant=name)) as session:
+                assert session.read_resource("views").status == "ok"
+
+
+def test_a_tenant_removed_while_reading_stops_the_collection(sim_factory):
+    """The 403 "Tenant X does not exist" answer is recognised on every request, not only at open()."""
+    from ansible_collections.vastops.asbuilt.plugins.module_utils.session import is_fatal
+    sim = sim_factory(profile="small", vast_version="5.3.1")
+    with VastSession(sim_params(sim)) as session:
+        name = session.read_resource("tenants").data[1]["name"]
+    with VastSession(sim_params(sim, tenant=name)) as session:
+        sim.add_fault({"type": "status", "status": 403, "path": "/views/*",
+                       "body": {"detail": "Tenant %s does not exist" % name, "code": "permission_denied"}})
+        with pytest.raises(OptionError) as info:
+            list(session.iter_resource("views"))
+    assert info.value.option == "tenant" and is_fatal(info.value)
+
+
 def test_token_file_lifecycle(sim_factory, tmp_path):
     sim = sim_factory(profile="tiny")
     token_file = str(tmp_path / "vast-tokens.json")

@@ -39,7 +39,7 @@ def test_open_for_module(vms_sim):
 
 
 @pytest.mark.parametrize("args, words", [
-    ({"host": "http://vms", "username": "a", "password": "Module-pw-1"}, "Invalid option host"),
+    ({"host": "http://vms", "username": "a", "password": "Module-pw-1"}, "Invalid option 'host'"),
     ({"host": "vms", "username": "a"}, "without password"),
 ])
 def test_option_errors_fail_cleanly(args, words):
