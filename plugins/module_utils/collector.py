@@ -21,6 +21,18 @@ Failures: a resource the cluster does not serve is ``unavailable`` (with the rea
 resource is ``error`` (in ``meta.errors`` and a warning) unless ``fail_on_error``.  Errors after which nothing
 can be read (authentication, circuit open, deadline) stop the collection (:func:`session.is_fatal`).
 
+When: every ``meta.resources`` item has ``read_at`` (ISO UTC, when its read started).  With ``resume``, the
+resources taken from the parts of an earlier run keep the ``read_at`` of that run and say ``resumed: true``;
+``meta.resumed`` lists them and ``meta.resumed_from`` is the earliest of their times.  Parts older than
+``resume_max_age`` are never reused.  Failed resources are never taken from parts: they are read again.
+
+Keeping the parts (``collect_to_file`` with ``resume``): a run that stops before the snapshot is written keeps
+them.  A run that writes its snapshot removes them, unless it was *interrupted*: some resource could not be
+read because the cluster gave no real answer (``errors.is_transient``: connection refused or dropped, timeout,
+429/502/503/504 after every retry) - a rerun then finishes just those.  A resource the cluster answered with an
+error (permission denied, a 500, a malformed answer) does not keep them: it would fail the same way again, so
+the next run reads everything afresh instead of serving the same old parts again and again.
+
 ``events`` is read as its newest ``events_max`` records (by id): the first page says how many there are and in
 which order the cluster lists them (newest first on VMS; oldest first is handled too), then exactly the pages
 that hold the newest N are read in parallel.  0 reads every event; filters (``timestamp__gte`` for a time
@@ -41,7 +53,7 @@ import time
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils import catalogue
 from ansible_collections.vastops.asbuilt.plugins.module_utils.errors import (
-    NotFound, ResourceUnavailable, VastError,
+    NotFound, ResourceUnavailable, VastError, is_transient,
 )
 from ansible_collections.vastops.asbuilt.plugins.module_utils.normalise import (
     canonical_json, normalise_record, project, sort_key,
@@ -51,6 +63,8 @@ from ansible_collections.vastops.asbuilt.plugins.module_utils.session import is_
 from ansible_collections.vastops.asbuilt.plugins.module_utils import snapshot as snap
 
 DEFAULT_MAX_MEMORY_MB = 512
+#: Parts of an earlier run older than this (seconds) are never reused (vast_info's resume_max_age).
+DEFAULT_RESUME_MAX_AGE = 3600
 #: Page size of paged lists when the result is returned (fewer requests) ...
 MEMORY_PAGE_SIZE = 1000
 #: ... and when it is streamed into a file: what the process holds grows with the pages being decoded at once
@@ -167,7 +181,7 @@ class Read:
 
 
 def _utc_now():
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    return snap.utc_now()
 
 
 # -- sinks -----------------------------------------------------------------------------------------------------
@@ -428,6 +442,7 @@ class Collector:
         results = {}
         writers = {}
         started = time.time()
+        read_at = _utc_now()
         try:
             available, reason = session.availability(read.name)
             if not available:
@@ -452,7 +467,7 @@ class Collector:
                     writers[entry.key].add(project(record, read.outputs[entry.key]))
             for entry in entries:
                 summary = writers.pop(entry.key).finish()
-                summary.update(status="ok", path=path, elapsed_s=round(time.time() - started, 3))
+                summary.update(status="ok", path=path, elapsed_s=round(time.time() - started, 3), read_at=read_at)
                 if read.newest:
                     truncated = read.total is not None and read.total > summary["count"]
                     summary.update(total=read.total, truncated=bool(truncated))
@@ -462,7 +477,7 @@ class Collector:
             self._abort(writers)
             session.stats.mark_degraded(read.name, exc.reason)
             for entry in entries:
-                summary = {"status": "unavailable", "reason": exc.reason, "path": path}
+                summary = {"status": "unavailable", "reason": exc.reason, "path": path, "read_at": read_at}
                 sink.unavailable(entry, summary)
                 results[entry.key] = summary
         except MemoryLimitExceeded:
@@ -475,7 +490,8 @@ class Collector:
             session.stats.mark_error(read.name, exc.msg)
             error = {"msg": str(exc), "status": exc.status, "url": exc.url, "error": type(exc).__name__}
             for entry in entries:
-                results[entry.key] = {"status": "error", "reason": exc.msg, "path": path, "error": error}
+                results[entry.key] = {"status": "error", "reason": exc.msg, "path": path, "error": error,
+                                      "read_at": read_at, "transient": is_transient(exc)}
         except BaseException:
             self._abort(writers)
             raise
@@ -543,7 +559,10 @@ class Collector:
             result = self.results.get(entry.key)
             if result is None:
                 continue
-            item = {"status": result["status"], "path": result.get("path"), "cost": entry.cost}
+            item = {"status": result["status"], "path": result.get("path"), "cost": entry.cost,
+                    "read_at": result.get("read_at")}
+            if result.get("resumed"):
+                item["resumed"] = True
             if result["status"] == "ok":
                 item["count"] = result["count"]
                 item["sha256"] = result["sha256"]
@@ -552,8 +571,6 @@ class Collector:
                     item["truncated"] = result["truncated"]
                 counts[entry.subset][entry.name] = result["count"]
                 digests[entry.key] = result["sha256"]
-                if result.get("resumed"):
-                    item["resumed"] = True
             else:
                 item["reason"] = result.get("reason")
             if result["status"] == "unavailable":
@@ -585,11 +602,22 @@ class Collector:
                          "filters": self.filters, "page_size": self.page_size,
                          "events_max": self.events_max}),
             ("resumed", sorted(self.resumed)),
+            ("resumed_from", self.resumed_from()),
             ("warnings", list(session.warnings) + list(self.warnings)),
             ("elapsed_s", round(time.time() - (self.started or time.time()), 3)),
             ("session", summary),
         ))
         return meta
+
+    def resumed_from(self):
+        """The earliest ``read_at`` of the resources taken from parts (ISO UTC), or None."""
+        times = [self.results[k].get("read_at") for k in self.resumed if k in self.results]
+        times = [t for t in times if isinstance(t, str)]
+        return min(times) if times else None
+
+    def interrupted(self):
+        """Keys of the resources that could not be read because the cluster gave no real answer."""
+        return sorted(k for k, r in self.results.items() if r["status"] == "error" and r.get("transient"))
 
     def _layout(self):
         """[(subset, [entry, ...])] of the collected entries, subsets and resources sorted by name."""
@@ -618,22 +646,42 @@ class Collector:
         return {"host": session.params.netloc, "cluster_guid": (session.cluster or {}).get("guid"),
                 "sw_version": session.sw_version.raw if session.sw_version else None,
                 "api_version": session.api_version, "tenant": session.params.tenant,
-                "request": self.request_digest()}
+                "principal": session.principal(), "request": self.request_digest()}
 
-    def collect_to_file(self, dest, resume=False):
-        """Collect into a snapshot file at *dest* (atomic); returns {dest, sha256, size, meta, ...}."""
+    @staticmethod
+    def open_store(dest, resume=False, resume_max_age=DEFAULT_RESUME_MAX_AGE):
+        """The part store of *dest*, created (and, with *resume*, locked) before anything is read: a second run on
+        the same dest fails at once with one clear sentence.  Pass it to :meth:`collect_to_file`."""
         dest = os.path.abspath(dest)
-        directory = os.path.dirname(dest)
         check_destination(dest)
+        snap.remove_stale_temps(os.path.dirname(dest), os.path.basename(dest))
+        return snap.PartStore(dest, resume=resume, max_age=resume_max_age)
+
+    def collect_to_file(self, dest, resume=False, resume_max_age=DEFAULT_RESUME_MAX_AGE, store=None):
+        """Collect into a snapshot file at *dest* (atomic); returns {dest, sha256, size, meta, ...}.
+
+        With *resume*, parts younger than *resume_max_age* seconds are reused (None: any age; 0: none); see the
+        module docstring for when the parts directory is kept.  *store*: from :meth:`open_store` (else opened
+        here).
+        """
+        dest = os.path.abspath(dest)
         self.page_size = self.page_size or FILE_PAGE_SIZE
-        snap.remove_stale_temps(directory, os.path.basename(dest))
-        store = snap.PartStore(dest, resume=resume)
+        if store is None:
+            store = self.open_store(dest, resume=resume, resume_max_age=resume_max_age)
+        resume = store.resume
         keep_parts = False
         try:
             sink = FileSink(store)
             sink.bind(self.identity())
             if store.discarded:
                 self.warnings.append("resume: the parts in %s were discarded: %s." % (store.path, store.discarded))
+            if store.expired:
+                keys = sorted(store.expired)
+                self.warnings.append(
+                    "resume: %d part%s in %s read more than resume_max_age=%ss ago %s discarded and read again: %s." % (
+                        len(keys), "s" if len(keys) > 1 else "", store.path, _seconds(store.max_age),
+                        "were" if len(keys) > 1 else "was",
+                        ", ".join(keys[:10]) + (" ..." if len(keys) > 10 else "")))
             try:
                 self._run(sink)
             except BaseException:
@@ -643,7 +691,8 @@ class Collector:
                       for subset, entries in self._layout()]
             meta = self.meta()
             written = snap.assemble(dest, self.collected_at, layout, meta)
-            keep_parts = resume and bool(meta["errors"])
+            # kept only when something could not be read for want of an answer: a rerun finishes just that
+            keep_parts = resume and bool(self.interrupted())
         finally:
             if keep_parts:
                 store.release()
@@ -655,6 +704,10 @@ class Collector:
         if keep_parts:
             result["parts"] = store.path
         return result
+
+
+def _seconds(value):
+    return ("%d" % value) if float(value).is_integer() else ("%s" % value)
 
 
 def check_destination(dest):

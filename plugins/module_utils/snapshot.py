@@ -26,6 +26,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import calendar
 import errno
 import fcntl
 import gzip
@@ -36,6 +37,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.normalise import canonical_json, sort_key
 
@@ -322,6 +324,37 @@ def assemble(dest, collected_at, layout, meta):
     return {"sha256": sha.hexdigest(), "size": size[0]}
 
 
+def utc_now():
+    """The current time as ISO 8601 UTC (seconds): how ``collected_at`` and ``read_at`` are written."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def parse_utc(value):
+    """Seconds since the epoch of an ISO 8601 UTC time written by :func:`utc_now` (None when it is not one)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return float(calendar.timegm(time.strptime(value, "%Y-%m-%dT%H:%M:%SZ")))
+    except ValueError:
+        return None
+
+
+#: ``meta`` fields that differ between two runs on the same cluster state (timing, and when a resource was read).
+VOLATILE_META = ("elapsed_s", "session", "warnings", "resumed_from")
+#: ... and, in each ``meta.resources`` item:
+VOLATILE_RESOURCE_FIELDS = ("read_at",)
+
+
+def stable_meta(meta):
+    """A copy of *meta* without the fields that differ between runs on the same state (for comparisons)."""
+    out = dict((k, v) for k, v in meta.items() if k not in VOLATILE_META)
+    if isinstance(out.get("resources"), dict):
+        out["resources"] = dict(
+            (key, dict((k, v) for k, v in item.items() if k not in VOLATILE_RESOURCE_FIELDS)
+             if isinstance(item, dict) else item) for key, item in out["resources"].items())
+    return out
+
+
 def file_sha256(path):
     sha = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -388,19 +421,25 @@ class PartStore:
 
     ``resume=False``: a private temporary directory ``.<dest>.parts.<pid>.<random>.tmp``, removed by
     ``cleanup()`` whatever happens.  ``resume=True``: ``<dest>.parts/`` (mode 0700) which survives a failed
-    run.  It holds ``identity.json`` (format, host, cluster guid, software version, API version and a digest of
-    the request: subsets, fields, filters, events window) and, per completed resource, ``<key>.json.gz`` (the
-    records) and ``<key>.json`` (its summary; written after the data, so a data file without it is
-    incomplete).  Resources found unavailable are kept as a summary only.  A directory whose identity differs
-    (another cluster, an upgrade, another request) is discarded.
+    run.  It holds ``identity.json`` (format, host, cluster guid, software version, API version, tenant, who
+    reads and a digest of the request: subsets, fields, filters, events window) and, per completed resource,
+    ``<key>.json.gz`` (the records) and ``<key>.json`` (its summary, with ``read_at``; written after the data, so
+    a data file without it is incomplete).  Resources found unavailable are kept as a summary only.  A directory
+    whose identity differs (another cluster, an upgrade, another request) is discarded.
+
+    *max_age* (seconds; None = no limit): ``bind()`` discards the parts read longer ago than that (the age is
+    measured from the older of the summary's ``read_at`` and the summary file's mtime), so that resuming never
+    serves data older than that; 0 discards every part.  ``discarded`` and ``expired`` say what was dropped.
     """
 
-    def __init__(self, dest, resume=False):
+    def __init__(self, dest, resume=False, max_age=None):
         self.dest = os.path.abspath(dest)
         self.directory_of_dest = os.path.dirname(self.dest)
         self.base = os.path.basename(self.dest)
         self.resume = resume
+        self.max_age = max_age
         self.discarded = None
+        self.expired = {}   # key -> read_at (or None) of the parts dropped for their age
         self._lock_fd = None
         if resume:
             self.path = self.dest + ".parts"
@@ -420,8 +459,8 @@ class PartStore:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except (IOError, OSError):
             os.close(fd)
-            raise SnapshotError("another collection is writing %s (its parts directory %s is locked); wait for it "
-                                "to finish" % (self.dest, self.path))
+            raise SnapshotError("Another collection is already writing %s (it holds the lock on %s): wait for it to "
+                                "finish, or give this run another dest." % (self.dest, self.path))
         self._lock_fd = fd
 
     def release(self):
@@ -451,8 +490,26 @@ class PartStore:
             self._clear()
         if self.resume:
             self._clear(temporary_only=True)  # temporary files of an interrupted writer
+            self._expire()
         atomic_write_bytes(path, json.dumps(identity, sort_keys=True).encode("utf-8"))
         return sorted(self.completed())
+
+    def _expire(self, now=None):
+        """Remove the parts older than ``max_age`` (see the class docstring); fills ``expired``."""
+        if self.max_age is None:
+            return
+        now = time.time() if now is None else now
+        for key, summary in sorted(self.completed().items()):
+            read_at = summary.get("read_at")
+            times = [os.path.getmtime(self.summary_path(key))] if os.path.exists(self.summary_path(key)) else []
+            parsed = parse_utc(read_at)
+            if parsed is not None:
+                times.append(parsed)
+            if self.max_age > 0 and times and now - min(times) < self.max_age:
+                continue
+            self.expired[key] = read_at
+            _unlink(self.summary_path(key))   # the summary first: a data file without it is incomplete anyway
+            _unlink(self.data_path(key))
 
     @staticmethod
     def _describe_change(previous, current):
@@ -505,8 +562,20 @@ class PartStore:
                     continue
             elif summary.get("status") != "unavailable":
                 continue
+            if not isinstance(summary.get("read_at"), str):
+                # parts written before read_at was recorded: the summary was written right after the read
+                summary["read_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(
+                    os.path.getmtime(os.path.join(self.path, name))))
             out[key] = summary
         return out
+
+    def abandon(self):
+        """Nothing was collected (the connection failed): release the lock, and remove the directory unless it
+        holds parts of an earlier run."""
+        if not self.resume or not [n for n in os.listdir(self.path) if n != ".lock"]:
+            self.cleanup()
+        else:
+            self.release()
 
     def cleanup(self):
         """Remove the directory (after success, or always for a private one)."""

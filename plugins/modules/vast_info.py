@@ -94,13 +94,32 @@ options:
     type: path
   resume:
     description:
-      - With O(dest), keep each completed resource in C(<dest>.parts/) so that a run interrupted (or failed) can be
-        run again and reads only what is missing. The directory is removed once the snapshot is written without
-        errors.
-      - Parts are reused only when they belong to the same cluster (guid), software version, API version and
-        request (subsets, fields, filters, O(events_max)); otherwise they are discarded with a warning.
+      - With O(dest), keep each resource read in C(<dest>.parts/) so that an interrupted run can be run again and
+        read only what is missing.
+      - Parts are reused only when they belong to the same cluster (guid), software version, API version, tenant,
+        user and request (subsets, fields, filters, O(events_max)), and only when they were read less than
+        O(resume_max_age) seconds ago; otherwise they are discarded with a warning and read again.
+      - A resource that failed is never taken from the parts; every run reads it again.
+      - "When the parts are kept: a run that stops before the snapshot is written (killed, authentication refused,
+        the cluster unreachable for good, the O(deadline), O(fail_on_error)) keeps them. A run that writes its
+        snapshot - also when some resources failed, which C(meta.errors) lists - removes them, unless it was
+        interrupted: some resource could not be read because the cluster gave no real answer (connection refused
+        or dropped, a timeout, 429/502/503/504 after every retry); the next run then finishes just those. A
+        resource the cluster answered with an error (permission denied, a 500, a malformed answer) does not keep
+        the parts: it would most likely fail the same way again, so the next run reads everything afresh."
+      - "The snapshot says what was resumed: C(meta.resumed) lists the C(subset.resource) keys taken from the
+        parts, C(meta.resumed_from) is the earliest time they were read, and each C(meta.resources) item has
+        C(read_at) (when it was read) and C(resumed: true) when it came from the parts."
     type: bool
     default: false
+  resume_max_age:
+    description:
+      - With O(resume), the oldest parts (in seconds since they were read) that may be reused. Older parts are
+        discarded, with a warning, and read again, so that a resource that keeps failing cannot freeze the rest of
+        the data at an old state.
+      - V(0) never reuses parts (every run reads everything).
+    type: int
+    default: 3600
   max_memory_mb:
     description:
       - Without O(dest), stop with a clear message (suggesting O(dest)) when the data held in memory would pass this
@@ -118,7 +137,9 @@ extends_documentation_fragment:
   - vastops.asbuilt.connection
   - vastops.asbuilt.attributes
 notes:
-  - With O(dest), O(resume) and a failure, the parts directory is kept; run the same task again to finish.
+  - With O(dest) and O(resume), an interrupted run keeps the parts directory; run the same task again (within
+    O(resume_max_age)) to finish. Only one run at a time may write the same O(dest) with O(resume); a second one
+    fails at once, before connecting.
 seealso:
   - module: vastops.asbuilt.vast_facts
   - module: vastops.asbuilt.vast_session
@@ -567,13 +588,17 @@ meta:
     resources:
       description:
         - One entry per requested C(subset.resource) with C(status) (C(ok), C(unavailable) or C(error)), C(path),
-          C(cost) (cheap, paged, heavy), and C(count) and C(sha256) (of its records) when ok, or C(reason).
+          C(cost) (cheap, paged, heavy), C(read_at) (when it was read, UTC), and C(count) and C(sha256) (of its
+          records) when ok, or C(reason).
+        - C(resumed) is C(true) for the resources taken from the parts of an earlier run (O(resume)); their
+          C(read_at) is when that run read them.
         - For C(monitoring.events) also C(total) (how many the cluster holds) and C(truncated) (O(events_max) cut
           the list).
       type: dict
       sample: {"cluster.health": {"status": "unavailable", "reason": "needs VAST 5.4 or later", "path": "health/",
-               "cost": "cheap"}, "hardware.cnodes": {"status": "ok", "count": 8, "path": "cnodes/", "cost": "paged",
-               "sha256": "3f0a..."}}
+               "cost": "cheap", "read_at": "2026-12-03T16:30:00Z"},
+               "hardware.cnodes": {"status": "ok", "count": 8, "path": "cnodes/", "cost": "paged",
+                                   "sha256": "3f0a...", "read_at": "2026-12-03T15:58:12Z", "resumed": true}}
     unavailable:
       description: The resources the cluster does not serve, with the reason (C(subset.resource) -> reason).
       type: dict
@@ -598,10 +623,14 @@ meta:
       type: dict
       sample: {"events_max": 10000, "fields": {}, "filters": {}, "page_size": 1000}
     resumed:
-      description: The C(subset.resource) keys taken from the parts of an earlier interrupted run (O(resume)).
+      description: The C(subset.resource) keys taken from the parts of an earlier interrupted run (O(resume)), sorted.
       type: list
       elements: str
       sample: []
+    resumed_from:
+      description: The earliest C(read_at) of the resumed resources (UTC), or null when nothing was resumed.
+      type: str
+      sample: null
     warnings:
       description: Warnings of the collection (also shown as Ansible warnings).
       type: list
@@ -639,15 +668,16 @@ counts:
   returned: when O(dest) is set
   sample: {"hardware": {"cnodes": 8, "dnodes": 4}}
 parts:
-  description: The parts directory kept for a later O(resume) because some resources failed.
+  description: The parts directory kept for a later O(resume) because some resources could not be read for want
+    of an answer from the cluster (see O(resume)).
   type: str
-  returned: when O(dest) and O(resume) are set and some resources failed
+  returned: when O(dest) and O(resume) are set and the run was interrupted
   sample: /var/tmp/vast/snapshot.json.gz.parts
 """
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.catalogue import EVENTS_MAX
 from ansible_collections.vastops.asbuilt.plugins.module_utils.collector import (
-    DEFAULT_MAX_MEMORY_MB, Collector, check_destination,
+    DEFAULT_MAX_MEMORY_MB, DEFAULT_RESUME_MAX_AGE, Collector, check_destination,
 )
 from ansible_collections.vastops.asbuilt.plugins.module_utils.module import VastModule
 
@@ -659,6 +689,7 @@ ARGUMENT_SPEC = dict(
     events_max=dict(type="int", default=EVENTS_MAX),
     dest=dict(type="path"),
     resume=dict(type="bool", default=False),
+    resume_max_age=dict(type="int", default=DEFAULT_RESUME_MAX_AGE),
     max_memory_mb=dict(type="int", default=DEFAULT_MAX_MEMORY_MB),
     fail_on_error=dict(type="bool", default=False),
 )
@@ -671,6 +702,9 @@ def collect(vast):
                   % params["max_memory_mb"])
     if params["resume"] and not params["dest"]:
         vast.fail("resume needs dest: parts are kept next to the snapshot file.")
+    if params["resume_max_age"] < 0:
+        vast.fail("resume_max_age must be 0 (never reuse parts) or a number of seconds, got %d"
+                  % params["resume_max_age"])
     if params["dest"]:
         check_destination(params["dest"])
     session = vast.session()
@@ -679,10 +713,18 @@ def collect(vast):
                           filters=params["filters"], page_size=params["max_records"],
                           events_max=params["events_max"], max_memory_mb=params["max_memory_mb"],
                           fail_on_error=params["fail_on_error"])
-    session.open()
     if params["dest"]:
-        result = collector.collect_to_file(params["dest"], resume=params["resume"])
+        # the parts directory is locked before connecting: a second run on the same dest fails at once
+        store = Collector.open_store(params["dest"], resume=params["resume"],
+                                     resume_max_age=params["resume_max_age"])
+        try:
+            session.open()
+        except BaseException:
+            store.abandon()
+            raise
+        result = collector.collect_to_file(params["dest"], store=store)
     else:
+        session.open()
         result = collector.collect()
     for warning in collector.warnings:
         vast.warn(warning)

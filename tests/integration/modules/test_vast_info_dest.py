@@ -80,6 +80,11 @@ def test_killed_collection_leaves_no_snapshot_and_resume_reads_only_the_rest(sim
     result = run.results[0]
     assert result and not result.get("failed"), run
     assert set(result["meta"]["resumed"]) == kept
+    # the snapshot says which record-sets are older than collected_at, and from when
+    meta = result["meta"]
+    assert all(meta["resources"][k]["resumed"] is True for k in kept)
+    assert not any(meta["resources"][k].get("resumed") for k in meta["resources"] if k not in kept)
+    assert meta["resumed_from"] == min(meta["resources"][k]["read_at"] for k in kept) <= result["collected_at"]
     read = set(e["path"].split("/")[3] for e in sim.request_log()
                if e["method"] == "GET" and "/clusters/" not in e["path"])
     assert "views" in read and "cnodes" not in read and "events" not in read

@@ -7,7 +7,7 @@ from playbook_util import only_reads, run_tasks, sim_env
 
 pytestmark = [pytest.mark.integration, pytest.mark.simulator]
 
-VOLATILE_META = ("elapsed_s", "session")
+from ansible_collections.vastops.asbuilt.plugins.module_utils.snapshot import stable_meta
 
 
 def info(**options):
@@ -49,8 +49,7 @@ def test_selection_projection_filters_check_mode_and_idempotence(sim_factory, tm
     # idempotence: byte-identical data, meta equal but for timing
     first, second = results[6], results[7]
     assert json.dumps(first["vast_info"]) == json.dumps(second["vast_info"])
-    strip = lambda r: dict((k, v) for k, v in r["meta"].items() if k not in VOLATILE_META)  # noqa: E731
-    assert strip(first) == strip(second)
+    assert stable_meta(first["meta"]) == stable_meta(second["meta"])
     assert first["meta"]["vast_info_sha256"] == second["meta"]["vast_info_sha256"]
     assert results[8]["meta"]["subsets_requested"] == ["cluster", "security"]
     assert only_reads(sim) == []
@@ -70,7 +69,17 @@ BAD = [
     ("resume without dest", info(resume=True), ["resume needs dest"]),
     ("memory guard", info(gather_subset=["all"], max_memory_mb=1), ["passes max_memory_mb=1", "dest"]),
     ("negative memory", info(max_memory_mb=-5), ["max_memory_mb must be 0"]),
-    ("bad host", info(host="https://vms.example.com/api"), ["Invalid option host"]),
+    ("bad host", info(host="https://vms.example.com/api"), ["Invalid option 'host'"]),
+    # user test nits: a list or a boolean for a string option is said so, never sent as "['readonly']"
+    ("host list", info(host=["vms-a", "vms-b"]), ["Invalid option 'host': must be a single string, got a list"]),
+    ("username list", info(username=["readonly"]), ["Invalid option 'username': must be a single string, got a list"]),
+    ("port boolean", info(port=True), ["Invalid option 'port': must be an integer", "got a boolean"]),
+    ("dest list", info(dest=["/tmp/a.json.gz"]), ["Invalid option 'dest'", "got a list"]),
+    # user test m1: the option name is not taken for a password: value pair (the first word of the prose stays)
+    ("password line break", info(password="abc\ndef"), ["Invalid option 'password': must not contain line breaks"]),
+    ("api_token and username", info(api_token="prefix.Secret-token-42"),
+     ["Invalid option 'api_token': cannot be combined with username/password"]),
+    ("resume_max_age", info(dest="/tmp/x.json.gz", resume=True, resume_max_age=-1), ["resume_max_age must be 0"]),
 ]
 
 
@@ -87,6 +96,49 @@ def test_bad_input_fails_clearly(sim_factory, tmp_path):
     assert "Traceback" not in run.stdout + run.stderr
     assert sim.users["admin"] not in run.stdout + run.stderr + json.dumps(run.results)
     assert only_reads(sim) == []
+
+
+def test_a_misspelt_tenant_fails_the_task_naming_the_option(sim_factory, tmp_path):
+    """User test M2: rc 0 with 57 warnings before; now one clear failure while connecting, before any read."""
+    sim = sim_factory(profile="tiny", vast_version="5.3.1")
+    run = run_tasks(sim, tmp_path, [info(gather_subset=["all"], tenant="archiv-2")])
+    result = run.results[0]
+    assert result["failed"] and result["error"] == "OptionError", result
+    assert result["msg"].startswith("Invalid option 'tenant': 'archiv-2' does not exist on this cluster"), result["msg"]
+    assert not result.get("warnings")
+    reads = [e for e in sim.request_log() if e["method"] == "GET" and "/clusters/" not in e["path"]]
+    assert reads == [], reads
+
+
+def test_a_password_vaulted_with_its_line_break_still_logs_in(sim_factory, tmp_path):
+    """ansible-vault encrypt_string, password, Enter, Ctrl-D: the vault holds "password\n"."""
+    sim = sim_factory(profile="tiny", vast_version="5.3.1")
+    password = sim.users["admin"]
+    run = run_tasks(sim, tmp_path, [info(password=password + "\n"), info(password=password + "\r\n"),
+                                    info(password=password + "\n\n")])
+    unix, windows, two = run.results
+    assert not unix.get("failed") and not windows.get("failed"), (unix, windows)
+    assert two["failed"] and "Invalid option 'password': must not contain line breaks" in two["msg"]
+
+
+def test_a_second_run_on_a_locked_dest_fails_in_one_sentence(sim_factory, tmp_path):
+    """User test nit: the lock error's fatal: dumped the whole session dict. The parts directory is locked before
+    connecting, and the failure is one sentence without session statistics."""
+    from ansible_collections.vastops.asbuilt.plugins.module_utils.snapshot import PartStore
+    sim = sim_factory(profile="tiny", vast_version="5.3.1")
+    dest = tmp_path / "snapshot.json.gz"
+    holder = PartStore(str(dest), resume=True)      # another run is writing dest
+    try:
+        sim.clear_log()
+        run = run_tasks(sim, tmp_path, [info(dest=str(dest), resume=True)])
+    finally:
+        holder.release()
+    result = run.results[0]
+    assert result["failed"] and result["error"] == "SnapshotError", result
+    assert result["msg"] == ("Another collection is already writing %s (it holds the lock on %s.parts): wait for it to "
+                             "finish, or give this run another dest." % (dest, dest))
+    assert "session" not in result
+    assert sim.request_log() == []      # nothing was sent
 
 
 def test_wrong_password_and_unreachable_host(sim_factory, tmp_path):

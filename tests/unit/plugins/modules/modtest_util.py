@@ -16,12 +16,12 @@ def params_for(sim, user="admin", **overrides):
     return dict((k, v) for k, v in values.items() if v is not None)
 
 
-def collect(sim, dest=None, resume=False, session_params=None, **options):
+def collect(sim, dest=None, resume=False, session_params=None, resume_max_age=3600, **options):
     """Run a collector against *sim*; returns the document (memory) or the file result (dest)."""
     with VastSession(params_for(sim, **(session_params or {}))) as session:
         collector = Collector(session, **options)
         if dest:
-            return collector.collect_to_file(str(dest), resume=resume)
+            return collector.collect_to_file(str(dest), resume=resume, resume_max_age=resume_max_age)
         return collector.collect()
 
 

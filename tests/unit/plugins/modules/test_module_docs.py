@@ -97,7 +97,8 @@ def test_return_documentation_lists_the_catalogue():
     meta = returned["meta"]["contains"]
     produced = set(["host", "cluster", "api_version", "sw_version", "release", "auth_method", "tenant",
                     "subsets_requested", "subsets_collected", "gather_subset", "resources", "unavailable", "errors",
-                    "counts", "vast_info_sha256", "options", "resumed", "warnings", "elapsed_s", "session"])
+                    "counts", "vast_info_sha256", "options", "resumed", "resumed_from", "warnings", "elapsed_s",
+                    "session"])
     assert set(meta) == produced
 
 

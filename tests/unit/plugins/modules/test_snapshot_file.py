@@ -133,6 +133,42 @@ def test_part_store_resume_keeps_complete_parts_only(tmp_path):
     assert not os.path.exists(dest + ".parts")
 
 
+def test_part_store_discards_parts_older_than_max_age(tmp_path):
+    """Age = now - the older of the summary's read_at and its file's mtime; 0 keeps nothing; None keeps all."""
+    import time
+    dest = str(tmp_path / "snap.json.gz")
+    identity = {"host": "h", "request": "r"}
+    store = snapshot.PartStore(dest, resume=True, max_age=3600)
+    store.bind(identity)
+    two_hours_ago = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 7200))
+    for key, read_at in (("a.old", two_hours_ago), ("a.new", snapshot.utc_now())):
+        writer = store.writer(key)
+        writer.add({"id": 1})
+        store.record(key, dict(writer.finish(), status="ok", read_at=read_at))
+    store.record("a.gone", {"status": "unavailable", "reason": "404", "read_at": two_hours_ago})
+    store.release()
+    unlimited = snapshot.PartStore(dest, resume=True, max_age=None)
+    assert unlimited.bind(identity) == ["a.gone", "a.new", "a.old"] and unlimited.expired == {}
+    unlimited.release()
+    again = snapshot.PartStore(dest, resume=True, max_age=3600)
+    assert again.bind(identity) == ["a.new"]
+    assert again.expired == {"a.old": two_hours_ago, "a.gone": two_hours_ago}
+    assert not os.path.exists(again.data_path("a.old")) and not os.path.exists(again.summary_path("a.old"))
+    again.release()
+    never = snapshot.PartStore(dest, resume=True, max_age=0)
+    assert never.bind(identity) == [] and sorted(never.expired) == ["a.new"]
+    never.cleanup()
+
+
+def test_time_helpers_and_stable_meta():
+    now = snapshot.utc_now()
+    assert abs(snapshot.parse_utc(now) - __import__("time").time()) < 120
+    assert snapshot.parse_utc("yesterday") is None and snapshot.parse_utc(None) is None
+    meta = {"elapsed_s": 1.5, "session": {}, "warnings": ["x"], "resumed_from": now, "resumed": ["a.b"],
+            "resources": {"a.b": {"status": "ok", "read_at": now, "resumed": True}}}
+    assert snapshot.stable_meta(meta) == {"resumed": ["a.b"], "resources": {"a.b": {"status": "ok", "resumed": True}}}
+
+
 def test_one_collection_at_a_time_per_parts_directory(tmp_path):
     dest = str(tmp_path / "snap.json.gz")
     first = snapshot.PartStore(dest, resume=True)
@@ -140,7 +176,7 @@ def test_one_collection_at_a_time_per_parts_directory(tmp_path):
             "from ansible_collections.vastops.asbuilt.plugins.module_utils import snapshot;"
             "snapshot.PartStore(%r, resume=True)" % (os.path.join(REPO, ".cache", "collections"), dest))
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert proc.returncode != 0 and "another collection is writing" in proc.stderr
+    assert proc.returncode != 0 and "Another collection is already writing" in proc.stderr
     first.release()
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
