@@ -21,7 +21,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 UNIT_PATHS := $(filter-out tests/integration/ tests/reliability/ tests/output/ tests/sanity/ tests/__pycache__/,\
                 $(sort $(wildcard tests/*/))) $(wildcard tests/test_*.py)
 
-.PHONY: help demo test lint sanity unit integration molecule reliability reliability-quick bench build \
+.PHONY: help demo test lint sanity unit integration slow molecule reliability reliability-quick bench build \
         clean distclean venv
 
 help: ## List the targets
@@ -52,11 +52,17 @@ lint: $(VENV_STAMP) ## ansible-lint (production profile) + syntax of the code ou
 sanity: $(VENV_STAMP) ## ansible-test sanity --python 3.11 on a copy at .../ansible_collections/vastops/asbuilt
 	@tools/sanity.sh $(SANITY_ARGS)
 
-unit: $(VENV_STAMP) ## pytest: tests/unit, tests/simulator and the other quick test directories
-	@tools/pytest_part.sh unit -m "not bench" -- $(UNIT_PATHS)
+# Speed is measured by `make bench`, never asserted by a test. Tests marked slow (more than a few seconds each)
+# are not part of `make test`: `make slow` runs those of the unit and integration directories, `make reliability`
+# those of tests/reliability.
+unit: $(VENV_STAMP) ## pytest: tests/unit, tests/simulator and the other quick test directories (not slow)
+	@tools/pytest_part.sh unit -m "not bench and not slow" -- $(UNIT_PATHS)
 
-integration: $(VENV_STAMP) ## pytest tests/integration: ansible-playbook against the simulator
-	@tools/pytest_part.sh integration -m "not bench" -- tests/integration
+integration: $(VENV_STAMP) ## pytest tests/integration: ansible-playbook against the simulator (not slow)
+	@tools/pytest_part.sh integration -m "not bench and not slow" -- tests/integration
+
+slow: $(VENV_STAMP) ## pytest: the tests marked slow in the unit and integration directories (not in make test)
+	@tools/pytest_part.sh slow -m "slow and not bench" -- $(UNIT_PATHS) tests/integration
 
 molecule: $(VENV_STAMP) ## molecule test --all (extensions/molecule, delegated driver)
 	@tools/molecule.sh

@@ -29,3 +29,15 @@ if REPO not in sys.path:
 os.environ.setdefault("ANSIBLE_COLLECTIONS_PATH", COLLECTIONS)
 
 pytest_plugins = ["simulator.testing"]
+
+#: Fixtures that start a simulator: a test using one (directly or through another fixture) is marked ``simulator``
+#: automatically, so ``-m simulator`` / ``-m "not simulator"`` select consistently without hand-written marks.
+SIMULATOR_FIXTURES = frozenset(("sim_factory", "vms_sim", "vms_sim_shared", "rel_sims", "module_sims"))
+
+
+def pytest_collection_modifyitems(config, items):
+    import pytest
+    for item in items:
+        if SIMULATOR_FIXTURES.intersection(getattr(item, "fixturenames", ())) and \
+                item.get_closest_marker("simulator") is None:
+            item.add_marker(pytest.mark.simulator)

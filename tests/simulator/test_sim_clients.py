@@ -55,7 +55,7 @@ def _start_cli(tmp_path, *extra):
            "--seed", "7", "--ready-file", str(ready)] + list(extra)
     env = dict(os.environ, PYTHONPATH=REPO)
     proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.time() + 30
+    deadline = time.time() + 120     # a hang guard, not a speed check: a loaded machine may be slow to start it
     while not ready.exists():
         if proc.poll() is not None or time.time() > deadline:
             proc.kill()

@@ -3,7 +3,6 @@ import datetime
 import ipaddress
 import json
 import re
-import time
 
 import pytest
 from cryptography import x509
@@ -260,10 +259,10 @@ def test_reference_now_is_a_setting():
 
 
 def test_large_quick_shape():
-    """large, with bulk resources generated on demand, so it takes well under a second here."""
-    t0 = time.time()
+    """large, with bulk resources generated on demand: only their counts exist until they are read."""
     gen = generate(SimulatorConfig(profile="large", lazy=True))
-    assert time.time() - t0 < 5
+    assert set(gen.bulk) >= {"views", "quotas", "events"}
+    assert all(name not in gen.data or not gen.data[name] for name in ("views", "quotas", "events"))
     data = gen.data
     assert len(data["racks"]) == 10 and len(data["cnodes"]) >= 100 and len(data["dboxes"]) >= 50
     assert len(data["switches"]) == 16
@@ -274,11 +273,9 @@ def test_large_quick_shape():
 
 
 @pytest.mark.slow
-def test_large_eager_in_seconds():
-    t0 = time.time()
+def test_large_eager_generates_every_record():
+    """Generated eagerly, large holds every record (how long that takes is a benchmark's business: make bench)."""
     gen = generate(SimulatorConfig(profile="large", seed=2))
-    elapsed = time.time() - t0
-    assert elapsed < 20, elapsed
     data = gen.data
     assert len(data["views"]) == 20000 and len(data["quotas"]) == 50000 and len(data["events"]) == 100000
     check_relations(data, gen.singletons, False)

@@ -66,23 +66,21 @@ def test_rate_every_after_count_regex_method(vms_sim):
 
 
 def test_latency_and_jitter(vms_sim):
+    """The delay is injected where the fault matches and only there (the simulator logs the latency it added:
+    a lower bound, never a speed measurement of this machine)."""
     http = session(vms_sim)
     vms_sim.add_fault({"type": "latency", "delay_ms": 250, "jitter_ms": 50, "path": "/cnodes/"})
-    t0 = time.perf_counter()
     assert http.get(vms_sim.base_url + CNODES, timeout=30).status_code == 200
-    assert 0.25 <= time.perf_counter() - t0 < 1.5
-    t0 = time.perf_counter()
-    http.get(vms_sim.base_url + "/api/v7/vms/", timeout=30)
-    assert time.perf_counter() - t0 < 0.2
-    entry = vms_sim.request_log()[-2]
-    assert entry["latency_ms"] >= 250 and entry["fault"] == "latency"
+    assert http.get(vms_sim.base_url + "/api/v7/vms/", timeout=30).status_code == 200
+    delayed, other = vms_sim.request_log()[-2:]
+    assert delayed["path"] == CNODES and delayed["latency_ms"] >= 250 and delayed["fault"] == "latency"
+    assert other["path"] == "/api/v7/vms/" and other["fault"] is None
 
 
 def test_global_latency_setting(sim_factory):
     sim = sim_factory(profile="tiny", latency_ms=120)
-    t0 = time.perf_counter()
     session(sim).get(sim.base_url + "/api/vms/", timeout=30)
-    assert time.perf_counter() - t0 >= 0.12
+    assert sim.request_log()[-1]["latency_ms"] >= 120
 
 
 def test_html_error_and_vanish(vms_sim):
@@ -109,11 +107,9 @@ def test_reset_drop_slow_malformed(vms_sim):
     vms_sim.clear_faults()
     vms_sim.add_fault({"type": "slow_body", "path": "/cnodes/", "nth": 1, "chunk_bytes": 4096, "interval_ms": 50})
     expected = len(session(vms_sim).get(vms_sim.base_url + "/api/v7/dnodes/", timeout=30).content)
-    t0 = time.perf_counter()
     r = http.get(vms_sim.base_url + CNODES, timeout=30)
-    slow = time.perf_counter() - t0
-    assert r.status_code == 200 and len(r.json()) == 8 and expected > 0
-    assert slow >= (len(r.content) // 4096) * 0.05
+    assert r.status_code == 200 and len(r.json()) == 8 and expected > 0     # trickled, but whole
+    assert [e["fault"] for e in vms_sim.request_log() if e["path"] == CNODES][-1].startswith("slow_body")
     vms_sim.clear_faults()
     vms_sim.add_fault({"type": "malformed_json", "path": "/cnodes/", "nth": 1})
     r = http.get(vms_sim.base_url + CNODES, timeout=30)
@@ -174,14 +170,15 @@ def test_outage_refuse_from_a_fault_then_back(vms_sim):
     with pytest.raises(requests.ConnectionError) as info:
         session(vms_sim).get(vms_sim.base_url + "/api/v7/vms/", timeout=30)
     assert "refused" in str(info.value).lower()
-    deadline = time.time() + 5
-    while True:
+    # it comes back by itself (polled; the bound only turns a hang into a failure)
+    for attempt in range(600):
         try:
             assert session(vms_sim).get(vms_sim.base_url + "/api/v7/vms/", timeout=30).status_code == 200
             break
         except requests.ConnectionError:
-            assert time.time() < deadline
             time.sleep(0.1)
+    else:
+        pytest.fail("the simulator did not come back after a 1 s outage")
     entry = [e for e in vms_sim.request_log() if e["path"] == CNODES][0]
     assert entry["fault"].startswith("outage")
 
@@ -238,7 +235,9 @@ def test_faults_from_config(sim_factory):
 
 
 def test_stuck_clients_never_block_others(sim_factory):
-    sim = sim_factory(profile="tiny", socket_timeout=2)
+    """Clients that connect and send nothing do not hold up the others: five requests are answered while the
+    stuck connections are still open (their socket timeout is far away), so nobody waited for them."""
+    sim = sim_factory(profile="tiny", socket_timeout=60)
     stuck = []
     for _ in range(5):  # TCP open, nothing sent (TLS handshake never starts)
         s = socket.create_connection(("127.0.0.1", sim.port), timeout=5)
@@ -246,15 +245,22 @@ def test_stuck_clients_never_block_others(sim_factory):
     half = socket.create_connection(("127.0.0.1", sim.port), timeout=5)
     half.sendall(b"\x16\x03\x01\x00")  # a TLS record header, then silence
     stuck.append(half)
-    t0 = time.perf_counter()
     for _ in range(5):
-        assert session(sim).get(sim.base_url + "/api/vms/", timeout=5).status_code == 200
-    assert time.perf_counter() - t0 < 2
-    time.sleep(2.5)  # the socket timeout closes the stuck connections
+        assert session(sim).get(sim.base_url + "/api/vms/", timeout=30).status_code == 200
     for s in stuck:
-        s.settimeout(1)
-        try:
-            assert s.recv(10) == b""
-        except (ConnectionResetError, socket.timeout):
-            pass
+        s.setblocking(False)
+        with pytest.raises(BlockingIOError):   # still open: nothing to read, no end of stream
+            s.recv(10)
         s.close()
+
+
+def test_stuck_clients_are_closed_by_the_socket_timeout(sim_factory):
+    sim = sim_factory(profile="tiny", socket_timeout=1)
+    stuck = socket.create_connection(("127.0.0.1", sim.port), timeout=5)
+    stuck.settimeout(60)    # a hang guard only: the simulator closes the connection after its 1 s socket timeout
+    try:
+        assert stuck.recv(10) == b""
+    except ConnectionResetError:
+        pass
+    finally:
+        stuck.close()
