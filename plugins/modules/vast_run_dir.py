@@ -75,7 +75,10 @@ EXAMPLES = r"""
 
 RETURN = r"""
 path:
-  description: The staging directory (O(state=staging)) or the new run directory (O(state=present)).
+  description:
+    - The staging directory (O(state=staging)) or the new run directory (O(state=present)).
+    - In check mode nothing is created; with O(state=present) it is the directory of O(snapshot), and RV(snapshot)
+      is O(snapshot) itself.
   type: str
   returned: when O(state) is C(staging) or C(present)
   sample: /srv/asbuilt/vast-prod-1/20261203T163000Z
@@ -134,7 +137,10 @@ def main():
         if p["snapshot"] and not os.path.isfile(p["snapshot"]):
             module.fail_json(msg="snapshot: %s is not a file" % p["snapshot"])
         if module.check_mode:
-            module.exit_json(changed=True, path=None, name=None, parts=staged_parts(cluster_dir))
+            # nothing is created: the snapshot stays where it is, so that the roles after this one can still read it
+            source = os.path.abspath(p["snapshot"]) if p["snapshot"] else None
+            module.exit_json(changed=True, path=os.path.dirname(source) if source else None, name=None,
+                             snapshot=source, parts=staged_parts(cluster_dir))
         path = new_run_dir(cluster_dir)
         result = dict(changed=True, path=path, name=os.path.basename(path), parts=staged_parts(cluster_dir))
         if p["snapshot"]:
