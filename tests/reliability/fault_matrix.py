@@ -598,13 +598,17 @@ def report_problems(run_dir, affected, statuses):
             problems.append(("MISLEADING", "%s says no resource failed to read" % name))
         for key in affected:
             status = statuses.get(key)
-            phrase = "could not be read" if status == "error" else "not available on this cluster"
-            resource = key.split(".", 1)[1]
             if key not in plain:
                 problems.append(("MISLEADING", "%s does not name %s (%s)" % (name, key, status)))
-            elif not re.search(r"%s[^.|]{0,40}%s|%s" % (re.escape(resource), re.escape(phrase), re.escape(phrase)),
-                               plain, re.I):
-                problems.append(("MISLEADING", "%s does not say that %s %s" % (name, key, phrase)))
+                continue
+            # the key with its status next to it (the appendix's table of resources read)
+            words = (("error", "failed", "could not be read") if status == "error" else
+                     ("unavailable", "not available", "not applicable", "not served"))
+            if not re.search(r"%s[\s|]{1,12}(?:%s)" % (re.escape(key), "|".join(re.escape(w) for w in words)),
+                             plain, re.I):
+                problems.append(("MISLEADING", "%s names %s without saying it is %s" % (name, key, status)))
+            if status == "error" and "could not be read" not in plain:
+                problems.append(("MISLEADING", "%s never says what could not be read" % name))
     return problems
 
 

@@ -100,11 +100,13 @@ def test_the_classifier_can_fail(baseline, tmp_path_factory, secrets):
     errored["meta"]["resources"]["logical.views"] = {"status": "error", "reason": "boom"}
     errored["meta"]["errors"] = {"logical.views": {"msg": "boom"}}
     assert classify(mk(doc=errored), baseline, secrets)[0] == "MISLEADING"         # the report does not say so
-    said = "logical.views: could not be read: boom"
+    said = "logical.views | error | could not be read: boom"
     assert classify(mk(doc=errored, **{"report.md": said, "report.html": said}), baseline, secrets)[0] == "MISLEADING"
-    md = "## 1 Executive summary\nThis report is incomplete: logical.views could not be read: boom\n## 2 Cluster\n"
-    html = '<section id="sec-executive_summary">This report is incomplete: logical.views could not be read: boom'
+    md = "## 1 Executive summary\nThis report is incomplete: logical.views could not be read: boom\n## 2 Cluster\n" + said
+    html = '<section id="sec-executive_summary">This report is incomplete: logical.views could not be read: boom' + said
     assert classify(mk(doc=errored, **{"report.md": md, "report.html": html}), baseline, secrets)[0] == "degraded"
+    vague = "## 1 Executive summary\nThis report is incomplete: see logical.views\n## 2 Cluster\nsomething could not be read"
+    assert classify(mk(doc=errored, **{"report.md": vague, "report.html": html}), baseline, secrets)[0] == "MISLEADING"
     assert classify(mk(texts=["Traceback (most recent call last):\n  File x"]), baseline, secrets)[0] == "TRACEBACK"
     assert classify(mk(elapsed=100.0), baseline, secrets)[0] == "HANG"
     assert classify(mk(timed_out=True), baseline, secrets)[0] == "HANG"
