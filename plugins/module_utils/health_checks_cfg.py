@@ -341,7 +341,7 @@ def _alarms(view, severity):
         detail = messages[0] if len(messages) == 1 else "%d alarms: %s" % (len(messages), "; ".join(messages))
         items.append(item(obj, detail))
     return items, "%s, %d %s on %s" % (plural(len(alarms), "alarm"), len(hits), severity.lower(),
-                                        plural(len(per_object), "object"))
+                                       plural(len(per_object), "object"))
 
 
 def alarms_critical(view, params, now):
