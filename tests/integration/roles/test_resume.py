@@ -68,6 +68,25 @@ def test_resume_reads_only_what_was_missing(sim_factory, tmp_path):
     assert "added" in drift.stdout
 
 
+def test_resume_max_age_limits_what_is_reused(sim_factory, tmp_path):
+    """collect_resume_max_age reaches vast_info: with 0, parts left by an interrupted run are never reused."""
+    sim = sim_factory(profile="tiny", now=now_iso())
+    sim.add_fault({"type": "status", "status": 503, "path": "/views/*"})
+    out = tmp_path / "out"
+    inv = inventory(tmp_path, {"aged": host_vars(sim)}, asbuilt_output_dir=str(out))
+    run_playbook("asbuilt", tmp_path, inv, env_for(sim), label="first").check()
+    assert os.path.isdir(os.path.join(str(out), "aged", ".collecting", "snapshot.json.gz.parts"))
+    sim.clear_faults()
+    sim.clear_log()
+    run_playbook("asbuilt", tmp_path, inv, env_for(sim), label="fresh", extra_vars={"collect_resume_max_age": 0}).check()
+    read = set(p.split("?")[0].rstrip("/") for p in api_paths(sim))
+    assert {"/views", "/cnodes", "/ssds"} <= read                      # everything read again
+    rundir = latest_run(out, "aged")
+    snap = read_json(os.path.join(rundir, "snapshot.json.gz"))
+    assert not snap["meta"].get("resumed")
+    assert "Part of this data was resumed" not in open(os.path.join(rundir, "report.html"), encoding="utf-8").read()
+
+
 def test_failed_run_leaves_no_empty_directory(sim_factory, tmp_path):
     """m3: a wrong password fails the run before anything is read: no run directory, no staging directory."""
     sim = sim_factory(profile="tiny", now=now_iso())
