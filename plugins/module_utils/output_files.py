@@ -3,8 +3,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Files the local modules write: always atomically, never a partial file under a final name.
 
-``atomic_write(path, data)`` writes to a temporary file in the same directory, fsyncs it and renames it over
-*path*. ``point_latest(cluster_dir, run_dir)`` makes ``<cluster_dir>/latest`` a relative symlink to the run
+Every file goes through ``atomic_files`` (a temporary file beside the target, fsynced, renamed over it).
+``point_latest(cluster_dir, run_dir)`` makes ``<cluster_dir>/latest`` a relative symlink to the run
 directory (replaced atomically) and writes ``latest.txt`` (its name) for platforms or tools without symlinks.
 ``run_dirs(cluster_dir)`` lists the run directories of a cluster, oldest first.
 
@@ -29,33 +29,12 @@ import json
 import os
 import re
 import shutil
-import tempfile
+
+from ansible_collections.vastops.asbuilt.plugins.module_utils.atomic_files import atomic_file, atomic_write
 
 RUN_DIR = re.compile(r"^\d{8}T\d{6}Z(?:-\d+)?$")
 STAGING_DIR = ".collecting"
 SNAPSHOT_NAME = "snapshot.json.gz"
-
-
-def atomic_write(path, data, mode=0o644):
-    """Write *data* (str or bytes) to *path* atomically; the directory must exist."""
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".%s." % os.path.basename(path), suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return path
 
 
 def json_bytes(doc, compress=False):
@@ -128,20 +107,8 @@ def file_snapshot(source, run_dir, copy=False):
             return dest
         except OSError:
             pass                                   # another file system: copy, then remove
-    fd, tmp = tempfile.mkstemp(prefix=".%s." % SNAPSHOT_NAME, suffix=".tmp", dir=run_dir)
-    try:
-        with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
-            shutil.copyfileobj(src, out, 1024 * 1024)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, dest)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    with atomic_file(dest, mode=0o600) as out, open(source, "rb") as src:
+        shutil.copyfileobj(src, out, 1024 * 1024)
     if not copy:
         os.unlink(source)
     return dest

@@ -4,7 +4,7 @@
 """Render every requested report file in memory: ``render_files(view, findings, ...) -> {name: bytes}``.
 
 Everything is rendered before anything is written, so a failure cannot leave half a report behind; the
-caller writes the files atomically (output_files.atomic_write).
+caller writes the files atomically (atomic_files.atomic_write).
 """
 
 from __future__ import absolute_import, division, print_function

@@ -39,6 +39,8 @@ import shutil
 import tempfile
 import time
 
+from ansible_collections.vastops.asbuilt.plugins.module_utils.atomic_files import (
+    atomic_file, atomic_write, fsync_dir, temp_path, unlink_quietly)
 from ansible_collections.vastops.asbuilt.plugins.module_utils.normalise import canonical_json, sort_key
 
 SCHEMA_VERSION = 1
@@ -57,19 +59,6 @@ class SnapshotError(Exception):
     """A snapshot file cannot be written or is not a valid schema-1 snapshot."""
 
 
-def _fsync_dir(path):
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def _pid_alive(pid):
     if pid <= 0:
         return False
@@ -78,13 +67,6 @@ def _pid_alive(pid):
     except OSError as exc:
         return exc.errno == errno.EPERM
     return True
-
-
-def temp_path(directory, base):
-    """A fresh temporary file path ``.<base>.<pid>.<random>.tmp`` in *directory* (created empty, mode 0600)."""
-    fd, path = tempfile.mkstemp(prefix=".%s.%d." % (base, os.getpid()), suffix=".tmp", dir=directory)
-    os.close(fd)
-    return path
 
 
 def remove_stale_temps(directory, base):
@@ -112,35 +94,12 @@ def remove_stale_temps(directory, base):
     return removed
 
 
-def _unlink(path):
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
-
-
 def _gzip_member(text):
     """One complete gzip member holding *text* (bytes), with no name and no time in the header."""
     buf = io.BytesIO()
     with gzip.GzipFile(filename="", mode="wb", fileobj=buf, mtime=0, compresslevel=COMPRESSLEVEL) as handle:
         handle.write(text)
     return buf.getvalue()
-
-
-def atomic_write_bytes(path, data, mode=0o600):
-    """Write *data* to *path* atomically (temporary file, fsync, rename)."""
-    directory = os.path.dirname(os.path.abspath(path))
-    tmp = temp_path(directory, os.path.basename(path))
-    try:
-        with open(tmp, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.rename(tmp, path)
-    except BaseException:
-        _unlink(tmp)
-        raise
 
 
 class PartWriter:
@@ -239,7 +198,7 @@ class PartWriter:
             self._close()
         except (OSError, ValueError):
             pass
-        _unlink(self.tmp)
+        unlink_quietly(self.tmp)
 
 
 def records_digest(records):
@@ -273,54 +232,43 @@ def assemble(dest, collected_at, layout, meta):
     *layout* is ``[(subset, [(resource, part_path), ...]), ...]`` in the order to write (subsets and resources
     sorted); *meta* the meta dict, written last.  Returns ``{"sha256": <of the file>, "size": <bytes>}``.
     """
-    directory = os.path.dirname(os.path.abspath(dest))
-    tmp = temp_path(directory, os.path.basename(dest))
     sha = hashlib.sha256()
     size = [0]
-    try:
-        with open(tmp, "wb") as out:
-            pending = []
+    with atomic_file(dest, mode=0o600, sync_dir=True) as out:
+        pending = []
 
-            def emit(data):
-                out.write(data)
-                sha.update(data)
-                size[0] += len(data)
+        def emit(data):
+            out.write(data)
+            sha.update(data)
+            size[0] += len(data)
 
-            def flush_glue():
-                if pending:
-                    emit(_gzip_member("".join(pending).encode("utf-8")))
-                    del pending[:]
+        def flush_glue():
+            if pending:
+                emit(_gzip_member("".join(pending).encode("utf-8")))
+                del pending[:]
 
-            head = ",".join("%s:%s" % (json.dumps(k), json.dumps(v)) for k, v in header_fields(collected_at))
-            pending.append("{" + head + ',"vast_info":{')
-            for s_index, (subset, resources) in enumerate(layout):
-                pending.append("%s\n%s:{" % ("," if s_index else "", json.dumps(subset)))
-                for r_index, (resource, part) in enumerate(resources):
-                    pending.append("%s\n%s:[" % ("," if r_index else "", json.dumps(resource)))
-                    if part and os.path.getsize(part):
-                        flush_glue()
-                        with open(part, "rb") as handle:
-                            while True:
-                                chunk = handle.read(_CHUNK)
-                                if not chunk:
-                                    break
-                                emit(chunk)
-                        pending.append("\n]")
-                    else:
-                        pending.append("]")
-                pending.append("}")
-            pending.append('},\n"meta":')
-            pending.append(json.dumps(meta, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str))
-            pending.append("}\n")
-            flush_glue()
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, 0o600)
-        os.rename(tmp, dest)
-    except BaseException:
-        _unlink(tmp)
-        raise
-    _fsync_dir(directory)
+        head = ",".join("%s:%s" % (json.dumps(k), json.dumps(v)) for k, v in header_fields(collected_at))
+        pending.append("{" + head + ',"vast_info":{')
+        for s_index, (subset, resources) in enumerate(layout):
+            pending.append("%s\n%s:{" % ("," if s_index else "", json.dumps(subset)))
+            for r_index, (resource, part) in enumerate(resources):
+                pending.append("%s\n%s:[" % ("," if r_index else "", json.dumps(resource)))
+                if part and os.path.getsize(part):
+                    flush_glue()
+                    with open(part, "rb") as handle:
+                        while True:
+                            chunk = handle.read(_CHUNK)
+                            if not chunk:
+                                break
+                            emit(chunk)
+                    pending.append("\n]")
+                else:
+                    pending.append("]")
+            pending.append("}")
+        pending.append('},\n"meta":')
+        pending.append(json.dumps(meta, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str))
+        pending.append("}\n")
+        flush_glue()
     return {"sha256": sha.hexdigest(), "size": size[0]}
 
 
@@ -491,7 +439,7 @@ class PartStore:
         if self.resume:
             self._clear(temporary_only=True)  # temporary files of an interrupted writer
             self._expire()
-        atomic_write_bytes(path, json.dumps(identity, sort_keys=True).encode("utf-8"))
+        atomic_write(path, json.dumps(identity, sort_keys=True), mode=0o600)
         return sorted(self.completed())
 
     def _expire(self, now=None):
@@ -508,8 +456,8 @@ class PartStore:
             if self.max_age > 0 and times and now - min(times) < self.max_age:
                 continue
             self.expired[key] = read_at
-            _unlink(self.summary_path(key))   # the summary first: a data file without it is incomplete anyway
-            _unlink(self.data_path(key))
+            unlink_quietly(self.summary_path(key))   # the summary first: a data file without it is incomplete anyway
+            unlink_quietly(self.data_path(key))
 
     @staticmethod
     def _describe_change(previous, current):
@@ -526,7 +474,7 @@ class PartStore:
             if os.path.isdir(full):
                 shutil.rmtree(full, ignore_errors=True)
             else:
-                _unlink(full)
+                unlink_quietly(full)
 
     # -- parts -------------------------------------------------------------------------------------------------
     def data_path(self, key):
@@ -540,7 +488,7 @@ class PartStore:
 
     def record(self, key, summary):
         """Write the summary of a completed part (after its data)."""
-        atomic_write_bytes(self.summary_path(key), json.dumps(summary, sort_keys=True).encode("utf-8"))
+        atomic_write(self.summary_path(key), json.dumps(summary, sort_keys=True), mode=0o600)
 
     def completed(self):
         """{key: summary} of every complete part (summary present; data present with the recorded size)."""

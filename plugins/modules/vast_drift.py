@@ -125,7 +125,8 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.drift import VOLATILE_FIELDS, VOLATILE_RESOURCES, compare
 from ansible_collections.vastops.asbuilt.plugins.module_utils.drift_render import render_html, render_md
-from ansible_collections.vastops.asbuilt.plugins.module_utils.output_files import atomic_write, json_bytes
+from ansible_collections.vastops.asbuilt.plugins.module_utils.atomic_files import atomic_write
+from ansible_collections.vastops.asbuilt.plugins.module_utils.output_files import json_bytes
 from ansible_collections.vastops.asbuilt.plugins.module_utils.snapshot_view import SnapshotError, load_snapshot
 
 ARGUMENT_SPEC = dict(

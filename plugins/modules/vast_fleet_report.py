@@ -114,7 +114,8 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.fleet import fleet_document, render_html, render_md
-from ansible_collections.vastops.asbuilt.plugins.module_utils.output_files import atomic_write, json_bytes
+from ansible_collections.vastops.asbuilt.plugins.module_utils.atomic_files import atomic_write
+from ansible_collections.vastops.asbuilt.plugins.module_utils.output_files import json_bytes
 
 ARGUMENT_SPEC = dict(
     dest=dict(type="path", required=True),

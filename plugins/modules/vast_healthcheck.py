@@ -145,7 +145,8 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.health import RuleConfigError, evaluate, sorted_results
 from ansible_collections.vastops.asbuilt.plugins.module_utils.health_rules import SEVERITIES
-from ansible_collections.vastops.asbuilt.plugins.module_utils.output_files import atomic_write, json_bytes
+from ansible_collections.vastops.asbuilt.plugins.module_utils.atomic_files import atomic_write
+from ansible_collections.vastops.asbuilt.plugins.module_utils.output_files import json_bytes
 from ansible_collections.vastops.asbuilt.plugins.module_utils.snapshot_view import SnapshotError, load_snapshot
 
 ARGUMENT_SPEC = dict(

@@ -180,7 +180,8 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.fleet import report_summary
-from ansible_collections.vastops.asbuilt.plugins.module_utils.output_files import atomic_write, point_latest
+from ansible_collections.vastops.asbuilt.plugins.module_utils.atomic_files import atomic_write
+from ansible_collections.vastops.asbuilt.plugins.module_utils.output_files import point_latest
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report import FORMATS, render_files
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_sections import SectionConfigError
 from ansible_collections.vastops.asbuilt.plugins.module_utils.snapshot_view import (

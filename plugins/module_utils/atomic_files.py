@@ -1,0 +1,75 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2025, vastops.asbuilt contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Writing files atomically: a reader sees the old file or the whole new one, never a part of it.
+
+Every file the collection writes under a final name (snapshots, their parts' summaries, reports, CSVs, health
+and drift results, the fleet index) goes through ``atomic_file``: the data goes to a temporary file beside the
+target, named ``.<name>.<pid>.<random>.tmp`` so that a later run can tell the leftovers of a dead process
+(``snapshot.remove_stale_temps``), is flushed and fsynced, then renamed over the target. On any error, or when
+the process is interrupted, the temporary file is removed and the target is untouched.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import contextlib
+import os
+import tempfile
+
+
+def temp_path(directory, base):
+    """A fresh temporary file path ``.<base>.<pid>.<random>.tmp`` in *directory* (created empty, mode 0600)."""
+    fd, path = tempfile.mkstemp(prefix=".%s.%d." % (base, os.getpid()), suffix=".tmp", dir=directory)
+    os.close(fd)
+    return path
+
+
+def unlink_quietly(path):
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def fsync_dir(path):
+    """Make a rename in *path* durable (best effort: some file systems refuse to fsync a directory)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def atomic_file(path, mode=0o644, sync_dir=False):
+    """Yield a binary file object; when the block ends without error, its content becomes *path* atomically."""
+    directory = os.path.dirname(os.path.abspath(path))
+    tmp = temp_path(directory, os.path.basename(path))
+    try:
+        with open(tmp, "wb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        unlink_quietly(tmp)
+        raise
+    if sync_dir:
+        fsync_dir(directory)
+
+
+def atomic_write(path, data, mode=0o644):
+    """Write *data* (str or bytes) to *path* atomically; the directory must exist. Returns *path*."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    with atomic_file(path, mode) as handle:
+        handle.write(data)
+    return path
