@@ -4,6 +4,7 @@
   stopped at teardown.
 * ``vms_sim``: a ``small`` VAST 5.3.1 cluster, seed 7.
 * ``vms_sim_shared``: the same, shared by a whole test module (for read-only tests; do not mutate it).
+* ``module_sims``: like ``sim_factory``, but the simulators live until the end of the test module.
 
 Also registers the ``slow`` marker.
 """
@@ -28,12 +29,26 @@ def _factory():
     return make, sims
 
 
+def _stop_all(sims):
+    for sim in sims:
+        try:
+            sim.stop()
+        except Exception:  # pylint: disable=broad-except  # already stopped by the test
+            pass
+
+
 @pytest.fixture
 def sim_factory():
     make, sims = _factory()
     yield make
-    for sim in sims:
-        sim.stop()
+    _stop_all(sims)
+
+
+@pytest.fixture(scope="module")
+def module_sims():
+    make, sims = _factory()
+    yield make
+    _stop_all(sims)
 
 
 @pytest.fixture
@@ -45,5 +60,4 @@ def vms_sim(sim_factory):
 def vms_sim_shared():
     make, sims = _factory()
     yield make(profile="small", vast_version="5.3.1", seed=7)
-    for sim in sims:
-        sim.stop()
+    _stop_all(sims)

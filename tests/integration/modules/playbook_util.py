@@ -9,44 +9,22 @@ variables (host, admin user, password, the simulator's CA), so tasks only carry 
 import json
 import os
 import subprocess
-import sys
 
 import yaml
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-COLLECTIONS = os.path.join(REPO, ".cache", "collections")
-BIN = os.path.dirname(sys.executable)
+from ansible_env import BIN, REPO, ansible_env  # noqa: F401 (REPO: used by the tests)
 PLAYBOOK_TIMEOUT = 300
 
 
 def sim_env(sim, user="admin", password=None, **extra):
     """Environment for ansible-playbook: collections path, quiet config, and the VAST_* connection variables."""
-    env = dict(os.environ)
-    for key in list(env):
-        if key.startswith("VAST_") or key.startswith("ANSIBLE_"):
-            del env[key]
-    env.update({
-        "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS,
-        "ANSIBLE_NOCOLOR": "1",
-        "ANSIBLE_RETRY_FILES_ENABLED": "0",
-        "ANSIBLE_LOCALHOST_WARNING": "0",
-        "ANSIBLE_INVENTORY_UNPARSED_WARNING": "0",
-        "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
-        "ANSIBLE_LOCAL_TEMP": os.path.join(REPO, ".cache", "ansible-tmp"),
-        "ANSIBLE_HOME": os.path.join(REPO, ".cache", "ansible-home"),
-        "PATH": BIN + os.pathsep + env.get("PATH", ""),
-    })
+    vast = {}
     if sim is not None:
-        env.update({"VAST_HOST": sim.host, "VAST_USERNAME": user,
-                    "VAST_PASSWORD": password if password is not None else sim.users[user],
-                    "VAST_CA_PATH": sim.ca_path, "VAST_BACKOFF": "0.01", "VAST_BACKOFF_MAX": "0.05",
-                    "VAST_RETRIES": "2", "VAST_TIMEOUT": "10"})
-    for key, value in extra.items():
-        if value is None:
-            env.pop(key, None)
-        else:
-            env[key] = str(value)
-    return env
+        vast = {"VAST_HOST": sim.host, "VAST_USERNAME": user,
+                "VAST_PASSWORD": password if password is not None else sim.users[user],
+                "VAST_CA_PATH": sim.ca_path, "VAST_BACKOFF": "0.01", "VAST_BACKOFF_MAX": "0.05",
+                "VAST_RETRIES": "2", "VAST_TIMEOUT": "10"}
+    return ansible_env(vast, **extra)
 
 
 class PlayRun:
