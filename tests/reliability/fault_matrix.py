@@ -105,9 +105,9 @@ def _scoped(spec, scope, persistent=True, mid_count=3):
 _RETRIED = {"one resource": ("degraded",), "all resources": ("failed",), "token calls": ("failed",),
             "mid-run": ("correct",)}
 FAULT_TYPES = collections.OrderedDict((
-    ("latency", ({"type": "latency", "delay_ms": 150, "jitter_ms": 100},
-                 {"one resource": ("correct",), "all resources": ("correct",), "token calls": ("correct",),
-                  "mid-run": ("correct",)})),
+    ("latency spikes", ({"type": "latency", "delay_ms": 150, "jitter_ms": 100},
+                        {"one resource": ("correct",), "all resources": ("correct",), "token calls": ("correct",),
+                         "mid-run": ("correct",)})),
     ("status 500", ({"type": "status", "status": 500},
                     {"one resource": ("degraded",), "all resources": ("failed",), "token calls": ("failed",),
                      "mid-run": ("degraded",)})),
@@ -118,17 +118,17 @@ FAULT_TYPES = collections.OrderedDict((
                            {"one resource": ("degraded",), "all resources": ("failed",),
                             "token calls": ("failed",), "mid-run": ("correct",)})),
     ("429 no Retry-After", ({"type": "status", "status": 429, "retry_after": None}, _RETRIED)),
-    ("reset", ({"type": "reset"}, _RETRIED)),
-    ("drop mid-body", ({"type": "drop"}, _RETRIED)),
-    ("slow_body", ({"type": "slow_body", "chunk_bytes": 16, "interval_ms": 300}, _RETRIED)),
-    ("malformed_json", ({"type": "malformed_json"}, _RETRIED)),
-    ("html_error", ({"type": "html_error"}, _RETRIED)),
-    ("vanish", ({"type": "vanish"},
-                {"one resource": ("degraded",), "all resources": ("failed",), "token calls": ("correct",),
-                 "mid-run": ("degraded",)})),
-    ("revoke_tokens", ({"type": "revoke_tokens", "kind": "jwt"},
-                       {"one resource": ("failed",), "all resources": ("failed",), "token calls": ("correct",),
-                        "mid-run": ("correct",)})),
+    ("connection reset", ({"type": "reset"}, _RETRIED)),
+    ("dropped mid-body", ({"type": "drop"}, _RETRIED)),
+    ("trickled body > timeout", ({"type": "slow_body", "chunk_bytes": 16, "interval_ms": 300}, _RETRIED)),
+    ("malformed JSON", ({"type": "malformed_json"}, _RETRIED)),
+    ("HTML proxy error page", ({"type": "html_error"}, _RETRIED)),
+    ("endpoint vanishes", ({"type": "vanish"},
+                           {"one resource": ("degraded",), "all resources": ("failed",), "token calls": ("correct",),
+                            "mid-run": ("degraded",)})),
+    ("tokens revoked", ({"type": "revoke_tokens", "kind": "jwt"},
+                        {"one resource": ("failed",), "all resources": ("failed",), "token calls": ("correct",),
+                         "mid-run": ("correct",)})),
     ("error body echoes password", ({"type": "status", "status": 500, "body": _echo_body()},
                                     {"one resource": ("degraded",), "all resources": ("failed",),
                                      "token calls": ("failed",), "mid-run": ("degraded",)})),
@@ -137,9 +137,9 @@ FAULT_TYPES = collections.OrderedDict((
 
 def _verify_for(fault, scope):
     """Extra proof that a fault had its effect (auth counters of the simulator)."""
-    if fault == "revoke_tokens" and scope == "mid-run":
+    if fault == "tokens revoked" and scope == "mid-run":
         return lambda a: None if a.get("token_obtained", 0) >= 2 else "no new login after the revocation"
-    if fault == "vanish" and scope == "token calls":
+    if fault == "endpoint vanishes" and scope == "token calls":
         return lambda a: None if a.get("token_obtained", 0) == 0 else "a token was obtained although /token/ is gone"
     return None
 
@@ -151,7 +151,8 @@ def _special_cases(token_life=0.3):
     collections share two cores and a request can wait longer than that between its token and the server).
     """
     return [
-        Case("expire_tokens", "all resources", [{"type": "expire_tokens", "seconds": token_life}], ("correct",),
+        Case("early token expiry", "all resources", [{"type": "expire_tokens", "seconds": token_life}],
+             ("correct",),
              "every access token dies %s s after issue: refreshes" % token_life, sim={"latency_ms": 100},
              verify=lambda a: None if a.get("token_refreshed", 0) >= 1 else "no token refresh"),
         Case("revoke refresh token", "mid-run",
@@ -160,34 +161,34 @@ def _special_cases(token_life=0.3):
              "refresh token revoked early in the run, then access expiry: log in again", sim={"latency_ms": 40},
              verify=lambda a: None if a.get("token_refresh_failed", 0) >= 1 and a.get("token_obtained", 0) >= 2
              else "no refused refresh followed by a new login"),
-        Case("outage reset", "mid-run",
+        Case("down and back (reset)", "mid-run",
              [{"type": "outage", "seconds": 1.5, "mode": "reset", "method": "GET", "after": MID_AFTER, "nth": 1}],
              GOOD, "cluster down 1.5 s (connections reset), then back"),
-        Case("outage refuse", "mid-run",
+        Case("down and back (refused)", "mid-run",
              [{"type": "outage", "seconds": 1.5, "mode": "refuse", "method": "GET", "after": MID_AFTER, "nth": 1}],
              GOOD, "cluster down 1.5 s (connection refused), then back"),
-        Case("admission", "all resources", [{"type": "admission", "max_concurrent": 1, "retry_after": 0}],
-             ("correct",), "429 above 1 request in flight", sim={"latency_ms": 20}),
+        Case("429 admission control", "all resources",
+             [{"type": "admission", "max_concurrent": 1, "retry_after": 0}], ("correct",), "429 above 1 request in flight", sim={"latency_ms": 20}),
     ]
 
 
 def quick_cases():
     """One case per fault type: the representative subset of ``make test``."""
     picks = [
-        ("latency", "all resources", {}),
+        ("latency spikes", "all resources", {}),
         ("status 500", "one resource", {}),
         ("status 502", "mid-run", {}),
         ("status 503", "all resources", {}),
         ("status 504", "one resource", {}),
         ("429 + Retry-After", "one resource", {"count": 2}),
         ("429 no Retry-After", "mid-run", {"count": 4}),
-        ("reset", "mid-run", {}),
-        ("drop mid-body", "one resource", {}),
-        ("slow_body", "one resource", {"count": 1}),
-        ("malformed_json", "one resource", {}),
-        ("html_error", "token calls", {}),
-        ("vanish", "one resource", {}),
-        ("revoke_tokens", "mid-run", {"nth": 1}),
+        ("connection reset", "mid-run", {}),
+        ("dropped mid-body", "one resource", {}),
+        ("trickled body > timeout", "one resource", {"count": 1}),
+        ("malformed JSON", "one resource", {}),
+        ("HTML proxy error page", "token calls", {}),
+        ("endpoint vanishes", "one resource", {}),
+        ("tokens revoked", "mid-run", {"nth": 1}),
         ("error body echoes password", "one resource", {}),
     ]
     out = []
@@ -211,18 +212,18 @@ def full_cases(scope):
     """Every fault type in *scope* (the global faults are listed under their natural scope)."""
     out = []
     for fault, (spec, expect) in FAULT_TYPES.items():
-        extra = {"nth": 1} if fault == "revoke_tokens" and scope == "mid-run" else {}
-        if fault == "latency" and scope == "mid-run":
+        extra = {"nth": 1} if fault == "tokens revoked" and scope == "mid-run" else {}
+        if fault == "latency spikes" and scope == "mid-run":
             extra = {"delay_ms": 2600, "jitter_ms": 0}     # past the read timeout: retried
         out.append(Case(fault, scope, [_scoped(dict(spec, **extra), scope)], expect[scope],
                         verify=_verify_for(fault, scope)))
     out.extend(c for c in _special_cases(token_life=1.0) if c.scope == scope)
     if scope == "token calls":
-        out.append(Case("outage refuse", "token calls",
+        out.append(Case("down and back (refused)", "token calls",
                         [{"type": "outage", "seconds": 1.0, "mode": "refuse", "path": "/token/*", "nth": 1}],
                         ("correct", "failed"), "down 1 s at login"))
     if scope == "one resource":
-        out.append(Case("admission", "one resource",
+        out.append(Case("429 admission control", "one resource",
                         [{"type": "admission", "max_concurrent": 1, "retry_after": 0, "path": ONE_PATH}],
                         ("correct",)))
         out.append(Case("latency past timeout", "one resource",

@@ -91,6 +91,20 @@ def options(specific):
         lambda chosen: st.fixed_dictionaries(dict((n, pool[n]) for n in chosen)))
 
 
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+@pytest.fixture(autouse=True)
+def scratch_cwd(tmp_path, monkeypatch):
+    """Every fuzz test runs in a temporary working directory with a temporary HOME: a fuzzed relative (or ``~``)
+    path such as ``cache_dir: "0"`` is created there, never in the repository."""
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    monkeypatch.setenv("HOME", str(cwd))
+    return cwd
+
+
 def _check_module_run(run, cluster_module=True):
     assert not run.exception, run.exception
     assert not run.timed_out, "the module hung: %r" % run
@@ -126,6 +140,18 @@ def _run(module, sim, tmp_path_factory, fuzzed):
     args.update(fuzzed)
     args = dict((k, v) for k, v in args.items() if v is not None or k in fuzzed)
     return run_module(module, args, timeout=90)
+
+
+@pytest.mark.simulator
+def test_fuzzed_relative_paths_stay_out_of_the_repository(sim, tmp_path_factory, scratch_cwd):
+    """The fuzzing's own hygiene: a relative cache_dir (as hypothesis draws them: "0") is created in the scratch
+    working directory, so the repository stays clean."""
+    name = "0-fuzz-probe"
+    run = _run(vast_info, sim, tmp_path_factory, {"cache_dir": name, "gather_subset": ["min"]})
+    _check_module_run(run)
+    assert not run.failed, run.result.get("msg")
+    assert os.path.isdir(os.path.join(str(scratch_cwd), name)), "the probe never used cache_dir: it proves nothing"
+    assert not os.path.exists(os.path.join(REPO, name))
 
 
 def _module_params_test(module, specific, profile):
