@@ -38,6 +38,16 @@ def test_fault_quick(case, baseline, sim_factory, tmp_path, secrets):
     assert not problems and outcome in case.expect, _explain(obs, outcome, problems)
 
 
+def test_playbook_environment_takes_the_forks_of_the_batch():
+    """The playbook form runs every case as its own host at once: its environment must carry its own fork count
+    (roles_util.env_for once refused an ANSIBLE_FORKS of the caller with a TypeError, and every playbook case
+    failed before it started)."""
+    from roles_util import env_for
+    env = env_for(None, ANSIBLE_FORKS="17", VAST_TIMEOUT="2")
+    assert env["ANSIBLE_FORKS"] == "17" and env["VAST_TIMEOUT"] == "2"
+    assert env_for(None)["ANSIBLE_FORKS"] == "8"
+
+
 @pytest.fixture(scope="module")
 def playbook_baselines():
     return {}

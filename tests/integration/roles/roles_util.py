@@ -23,11 +23,13 @@ def now_iso():
 
 
 def env_for(sim=None, user="readonly", password=None, **extra):
-    """Environment for ansible-playbook: quick retries, 8 forks, and the credentials of *user* of *sim*."""
+    """Environment for ansible-playbook: quick retries, 8 forks, and the credentials of *user* of *sim*.
+
+    *extra* (environment variables) overrides any of these, ANSIBLE_FORKS included."""
     vast = {"VAST_RETRIES": "2", "VAST_BACKOFF": "0.01", "VAST_TIMEOUT": "10"}
     if sim is not None:
         vast.update({"VAST_USERNAME": user, "VAST_PASSWORD": password if password is not None else sim.users[user]})
-    return ansible_env(vast, ANSIBLE_FORKS="8", **extra)
+    return ansible_env(vast, **dict({"ANSIBLE_FORKS": "8"}, **extra))
 
 
 def host_vars(sim, **more):
