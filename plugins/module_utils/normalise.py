@@ -27,13 +27,14 @@ __metaclass__ = type
 
 import json
 import re
+from itertools import compress
 
 
 #: Fields dropped from every record (see the module docstring).
 VOLATILE_FIELDS = ("url",)
 
 _CONTAINERS = (dict, list)
-_DROP = object()
+_IS_CONTAINER = frozenset(_CONTAINERS).__contains__
 _CAMEL_RE = re.compile(r"(?<=[a-z0-9])([A-Z])")
 _SNAKE_RE = re.compile(r"^[a-z0-9_]+$")
 
@@ -57,40 +58,45 @@ def _clean(value, sort):
     """*value* without self links (``url`` keys holding a URL) at any depth, keys sorted when *sort*.
 
     Copy on write: without *sort*, a value with nothing to remove is returned as it is (no allocation; the raw
-    record may be shared with the session's memo and is never modified).
+    record may be shared with the session's memo and is never modified).  Only the items that are containers
+    are visited in Python (:func:`_containers` picks them in C).
     """
     if isinstance(value, dict):
         if sort:
             return dict((k, _clean(value[k], sort) if isinstance(value[k], _CONTAINERS) else value[k])
                         for k in sorted(value, key=str) if not _is_link(k, value[k]))
         out = None
-        for key, item in value.items():
-            if _is_link(key, item):
-                new = _DROP
-            elif item.__class__ in _CONTAINERS:
-                new = _clean(item, False)
-                if new is item:
-                    continue
-            else:
+        if "url" in value and _is_link("url", value["url"]):
+            out = dict(value)
+            del out["url"]
+        for key in _containers(value, value.values()):
+            item = value[key]
+            if not item:
                 continue
-            if out is None:
-                out = dict(value)
-            if new is _DROP:
-                del out[key]
-            else:
+            new = _clean(item, False)
+            if new is not item:
+                if out is None:
+                    out = dict(value)
                 out[key] = new
         return value if out is None else out
     if isinstance(value, list):
         out = None
-        for index, item in enumerate(value):
-            if item.__class__ in _CONTAINERS:
-                new = _clean(item, sort)
-                if new is not item:
-                    if out is None:
-                        out = list(value)
-                    out[index] = new
+        for index in _containers(range(len(value)), value):
+            item = value[index]
+            if not item and not sort:
+                continue
+            new = _clean(item, sort)
+            if new is not item:
+                if out is None:
+                    out = list(value)
+                out[index] = new
         return value if out is None else out
     return value
+
+
+def _containers(keys, values):
+    """The keys (or indexes) whose values are exactly a dict or a list, selected without a Python loop."""
+    return compress(keys, map(_IS_CONTAINER, map(type, values)))
 
 
 def sorted_keys(value):
@@ -166,13 +172,15 @@ NORMALISERS = {
 
 
 _KEYMAPS = {}
+_PLANS_MAX = 512    # key layouts remembered per resource (records of one resource share a handful of layouts)
 
 
 def _keymap(resource):
-    """Per resource: raw key -> (output key, is_alias) or None (dropped), filled as keys are met."""
+    """Per resource: (resource, raw key -> (output key, is_alias) or False (dropped), secret fields, plans);
+    filled as keys are met.  A plan is what a key layout (the tuple of a record's keys) needs: see :func:`_plan`."""
     keymap = _KEYMAPS.get(resource.name)
     if keymap is None or keymap[0] is not resource:
-        keymap = _KEYMAPS[resource.name] = (resource, {}, frozenset(resource.secret_fields))
+        keymap = _KEYMAPS[resource.name] = (resource, {}, frozenset(resource.secret_fields), {})
     return keymap
 
 
@@ -191,42 +199,68 @@ def _translate(resource, keymap, key):
     return entry
 
 
-def normalise_record(resource, record, normaliser="default", sort=True):
-    """The normalised copy of one raw record of *resource* (a compat.Resource); see the module docstring.
+def _plan(resource, keymap, layout):
+    """(keys to remove, [(raw key, canonical name), ...] to rename in record order) for one key layout."""
+    plan = keymap[3].get(layout)
+    if plan is None:
+        drops, renames = [], []
+        for key in layout:
+            entry = _translate(resource, keymap, key)
+            if entry is False:
+                drops.append(key)
+            elif entry[1]:
+                drops.append(key)
+                renames.append((key, entry[0]))
+        plan = (tuple(drops), tuple(renames))
+        if len(keymap[3]) < _PLANS_MAX:
+            keymap[3][layout] = plan
+    return plan
 
-    One pass over the keys with a per-resource translation cache (this runs for every record of a cluster:
-    hundreds of thousands).  With ``sort=False`` keys keep the cluster's order (for writers that sort while
-    serialising, see :func:`canonical_json`).
+
+def normalise_record(resource, record, normaliser="default", sort=True):
+    """The normalised form of one raw record of *resource* (a compat.Resource); see the module docstring.
+
+    This runs for every record of a cluster (hundreds of thousands), so it works per key layout: the keys to
+    drop or rename are worked out once per resource and layout (:func:`_plan`), the record is copied in C
+    (``dict(record)``) only when something changes, and nested values are cleaned copy on write.  With
+    ``sort=False`` keys keep the cluster's order (for writers that sort while serialising, see
+    :func:`canonical_json`) and a record that needs no change is returned as it is: the raw record may be shared
+    with the session's memo, so neither it nor the result may be modified in place.
     """
     if not isinstance(record, dict):
         record = {"value": record}
-    keymap = _keymap(resource)
-    translations = keymap[1]
-    out = {}
-    renamed = None
-    for key, value in record.items():
-        entry = translations.get(key)
-        if entry is None:
-            entry = _translate(resource, keymap, key)
-        if entry is False:
+    drops, renames = _plan(resource, _keymap(resource), tuple(record))
+    out = None
+    if drops:
+        out = dict(record)
+        for key in drops:
+            del out[key]
+    source = record if out is None else out
+    changes = None
+    for key in _containers(source, source.values()):
+        value = source[key]
+        if not value:
             continue
-        name, changed = entry
-        if changed:
-            # an alias or another spelling: the canonical spelling, when also present, wins
-            if renamed is None:
-                renamed = []
-            renamed.append((name, value))
-            continue
-        if value.__class__ in _CONTAINERS:
-            value = _clean(value, False)
-        out[name] = value
-    if renamed:
-        for name, value in renamed:
-            if name not in out:
-                out[name] = _clean(value, False) if value.__class__ in _CONTAINERS else value
+        new = _clean(value, False)
+        if new is not value:
+            if changes is None:
+                changes = []
+            changes.append((key, new))
+    if changes:
+        if out is None:
+            out = dict(record)
+        for key, new in changes:
+            out[key] = new
+    if out is None:
+        out = record
+    # an alias or another spelling: the canonical spelling, when also present, wins (and the first one met)
+    for key, name in renames:
+        if name not in out:
+            value = record[key]
+            out[name] = _clean(value, False) if value.__class__ in _CONTAINERS else value
     function = NORMALISERS.get(normaliser, _default)
     if function is not _default:
-        out = function(out)
+        out = function(dict(out) if out is record else out)
     if sort:
         return sorted_keys(out)
     return out
