@@ -41,20 +41,7 @@ def security(b, sec):
                  ("Idle logout (s)", vms.get("auto_logout_timeout"))]
     if rows:
         blocks.append(kv(rows, "Encryption and access"))
-    providers = []
-    tenant_names = dict((t.get("id"), t.get("name")) for t in view.records("tenants") or [] if t.get("id") is not None)
-    for name, kind in (("activedirectory", "Active Directory"), ("ldaps", "LDAP"), ("nis", "NIS")):
-        recs = view.records(name)
-        if recs is None:
-            blocks.append(b.missing(name, kind))
-            continue
-        for r in recs:
-            where = r.get("domain_name") or r.get("name")
-            providers.append([kind, where, _provider_detail(r), badge(r.get("state")), _tenant_of(r, tenant_names)])
-    blocks.append(heading("Identity providers"))
-    blocks.append({"type": "table", "title": None, "columns": ["Type", "Domain", "Account / servers", "State", "Tenant"],
-                   "rows": providers, "total": len(providers), "csv": None, "numeric": []} if providers else
-                  note("No external identity provider is configured: only local users exist."))
+    blocks += _identity_providers(b)
     if b.level < 2:
         return
 
@@ -83,6 +70,56 @@ def security(b, sec):
                           lambda r: [r.get("name"), r.get("object_types")])
         blocks += b.table("encryptiongroups", "Encryption groups", ["CRN", "State"],
                           lambda r: [r.get("crn"), badge(r.get("state"))], sort=lambda r: text(r.get("crn")))
+
+
+def _identity_providers(b):
+    """The identity providers: a table of those read, and a statement about the configuration only when every
+    provider type was read (a type that could not be read or was not collected may hold providers)."""
+    view = b.view
+    providers, read, unread = [], [], []
+    tenant_names = dict((t.get("id"), t.get("name")) for t in view.records("tenants") or [] if t.get("id") is not None)
+    for name, kind in (("activedirectory", "Active Directory"), ("ldaps", "LDAP"), ("nis", "NIS")):
+        recs = view.records(name)
+        if recs is None:
+            if view.state(name)[0] == "unavailable":      # the release has no such provider: none can exist
+                continue
+            unread.append((name, kind))
+            continue
+        read.append(kind)
+        for r in recs:
+            where = r.get("domain_name") or r.get("name")
+            providers.append([kind, where, _provider_detail(r), badge(r.get("state")), _tenant_of(r, tenant_names)])
+    blocks = [heading("Identity providers")]
+    if providers:
+        blocks.append({"type": "table", "title": None,
+                       "columns": ["Type", "Domain", "Account / servers", "State", "Tenant"],
+                       "rows": providers, "total": len(providers), "csv": None, "numeric": []})
+    if not unread:
+        if not providers:
+            blocks.append(note("No external identity provider is configured: only local users exist."))
+        return blocks
+    not_collected = [kind for name, kind in unread if view.state(name)[0] == "not_collected"]
+    failed = [kind for name, kind in unread if view.state(name)[0] != "not_collected"]
+    parts = []
+    if failed:
+        parts.append("%s could not be read" % " and ".join(failed))
+    if not_collected:
+        verb = "was" if len(not_collected) == 1 else "were"
+        parts.append("%s %s not collected in this run" % (" and ".join(not_collected), verb))
+    if read:
+        known = ("%s read: %s listed above" % (" and ".join(read), _count(len(providers), "provider"))
+                 if providers else "%s read: none configured" % " and ".join(read))
+    else:
+        known = "no provider type was read"
+    blocks.append(note("The identity providers are not known in full: %s (%s), so whether only local users exist "
+                       "cannot be said." % ("; ".join(parts), known), "missing"))
+    for name, kind in unread:
+        blocks.append(b.missing(name, kind))
+    return blocks
+
+
+def _count(n, word):
+    return "%d %s%s" % (n, word, "" if n == 1 else "s")
 
 
 def _listed(value):

@@ -1,0 +1,59 @@
+"""The report side of the second user test (findings M1-M3, m2-m10 and nits of issue 12).
+
+Reuses the in-process `small` snapshot of test_report_fixes.py; each test names the finding it proves.
+"""
+import copy
+
+import pytest
+
+from ansible_collections.vastops.asbuilt.plugins.module_utils.snapshot_view import SnapshotView
+
+from test_report_fixes import NOW, doc, remove, render, section, small_doc  # noqa: F401  (fixtures)
+
+pytestmark = [pytest.mark.simulator]
+
+NO_IDP = "No external identity provider is configured"
+
+
+def _texts(sec):
+    return " ".join(str(b.get("text") or "") for b in sec["blocks"])
+
+
+# ---- M1: identity providers that could not be read are never reported as absent -------------------------------
+def _without_providers(doc):
+    for name in ("activedirectory", "ldaps", "nis"):
+        doc["vast_info"]["security"][name] = []
+    return doc
+
+
+def test_no_provider_statement_when_every_type_was_read(doc):
+    _files, model, _f = render(_without_providers(doc))
+    assert NO_IDP in _texts(section(model, "security"))
+
+
+def test_unreadable_provider_type_never_states_the_configuration(doc):
+    remove(_without_providers(doc), "security", "activedirectory")
+    files, model, _f = render(doc)
+    text = _texts(section(model, "security"))
+    assert NO_IDP not in text and NO_IDP not in files["report.md"]
+    assert "Active Directory could not be read" in text
+    assert "LDAP and NIS read: none configured" in text
+
+
+def test_providers_not_collected_are_said_so(doc):
+    for name in ("activedirectory", "ldaps", "nis"):
+        doc["vast_info"]["security"].pop(name)
+        doc["meta"]["resources"].pop("security.%s" % name, None)
+    files, model, _f = render(doc)
+    text = _texts(section(model, "security"))
+    assert NO_IDP not in files["report.md"]
+    assert "Active Directory and LDAP and NIS were not collected in this run" in text
+    assert "no provider type was read" in text
+
+
+def test_providers_read_are_listed_beside_the_unread_ones(doc):
+    remove(doc, "security", "nis")
+    _files, model, _f = render(doc)
+    sec = section(model, "security")
+    assert any(b.get("type") == "table" and "Account / servers" in b["columns"] for b in sec["blocks"])
+    assert "NIS could not be read" in _texts(sec) and NO_IDP not in _texts(sec)
