@@ -1,14 +1,17 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2025, vastops.asbuilt contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Filters of the as-built roles: what to collect (asbuilt_subsets.yml) and where a cluster's runs go
-(cluster_dir_name.yml)."""
+"""Filters of the as-built roles: what to collect (asbuilt_subsets.yml), where a cluster's runs go
+(cluster_dir_name.yml) and the argument specifications of the roles (role_argument_spec.yml)."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
+
 from ansible.errors import AnsibleFilterError
+from ansible.module_utils.six import string_types
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import dir_name
 from ansible_collections.vastops.asbuilt.plugins.module_utils.catalogue import SUBSETS
@@ -47,6 +50,32 @@ def cluster_dir_name(name):
     return dir_name(name)
 
 
+ROLES_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "roles")
+
+
+def role_argument_spec(roles):
+    """The options of every entry point of these roles of the collection (``main`` first), merged into one
+    argument specification for ansible.builtin.validate_argument_spec: a playbook checks every role variable
+    before the first role reads the cluster."""
+    import yaml
+    if isinstance(roles, string_types):
+        roles = [roles]
+    merged = {}
+    for role in roles or []:
+        role = str(role).rsplit(".", 1)[-1]
+        path = os.path.join(ROLES_DIR, role, "meta", "argument_specs.yml")
+        try:
+            with open(path) as handle:
+                specs = (yaml.safe_load(handle) or {}).get("argument_specs") or {}
+        except (IOError, OSError, yaml.YAMLError) as exc:
+            raise AnsibleFilterError("cannot read the argument specification of role %s: %s" % (role, exc))
+        for entry in sorted(specs, key=lambda name: (name != "main", name)):
+            for name, spec in ((specs[entry] or {}).get("options") or {}).items():
+                merged.setdefault(name, spec)
+    return merged
+
+
 class FilterModule(object):
     def filters(self):
-        return {"asbuilt_subsets": asbuilt_subsets, "cluster_dir_name": cluster_dir_name}
+        return {"asbuilt_subsets": asbuilt_subsets, "cluster_dir_name": cluster_dir_name,
+                "role_argument_spec": role_argument_spec}

@@ -1,0 +1,37 @@
+"""Issue 12 M2: every role variable of the playbooks is checked before any request to the cluster.
+
+A wrong healthcheck or report variable used to be noticed only by that role's own argument check, after the whole
+cluster had been read, leaving a run directory holding only snapshot.json.gz (which drift then took for a run).
+"""
+import os
+
+import pytest
+
+from roles_util import api_paths, env_for, host_vars, inventory, now_iso, run_playbook
+
+pytestmark = [pytest.mark.integration, pytest.mark.simulator]
+
+CLUSTER = "vast-small"
+
+
+@pytest.fixture(scope="module")
+def sim(module_sims):
+    return module_sims(profile="small", now=now_iso())
+
+
+@pytest.mark.parametrize("playbook,extra,message", [
+    ("asbuilt", {"healthcheck_fail_on": "bogus"}, "healthcheck_fail_on"),
+    ("asbuilt", {"report_formats": ["pdf"]}, "report_formats"),
+    ("asbuilt", {"healthcheck_thresholds": {"foo": 1}}, "foo"),
+    ("healthcheck", {"healthcheck_thresholds": {"foo": 1}}, "foo"),
+    ("drift", {"drift_collect": True, "drift_formats": ["pdf"]}, "drift_formats"),
+])
+def test_bad_role_variable_stops_before_any_request(sim, tmp_path, playbook, extra, message):
+    out = tmp_path / "out"
+    inv = inventory(tmp_path, {CLUSTER: host_vars(sim)}, asbuilt_output_dir=str(out))
+    sim.clear_log()
+    result = run_playbook(playbook, tmp_path, inv, env_for(sim), extra_vars=extra)
+    assert result.rc != 0
+    assert "Validation of arguments failed" in result.stdout and message in result.stdout, result.stdout[-3000:]
+    assert [p for p in api_paths(sim) if not p.startswith("/_sim")] == []
+    assert not os.path.exists(str(out / CLUSTER)) or os.listdir(str(out / CLUSTER)) == []
