@@ -14,7 +14,8 @@
                                        "items", "item_count", "reason", "checks", "why", "remediation", "params"}]}
 
 ``status`` is ``fail``, ``pass``, ``not_evaluated`` (the data it needs was not collected: the read failed or was
-not asked for; ``reason`` says which data and why), ``not_applicable`` (the data does not exist on this cluster's
+not asked for; ``reason`` says which data and why, ``cause`` is ``read_error`` or ``not_collected``; ``cause`` is
+null for the other statuses), ``not_applicable`` (the data does not exist on this cluster's
 release: ``reason`` says so, e.g. "API tokens arrive in VAST 5.3") or ``disabled``. Results are in catalogue
 order; the report sorts them for display.
 
@@ -138,7 +139,7 @@ def not_applicable_reason(resource, why):
 def evaluate_rule(rule, view, params, now, max_items=DEFAULT_MAX_ITEMS):
     fn = check_function(rule)
     mine = dict((k, params[k]) for k in rule["params"])
-    items, observed, reason = [], None, None
+    items, observed, reason, cause = [], None, None, None
     try:
         items, observed = fn(view, params, now)
         status = "fail" if items else "pass"
@@ -148,8 +149,9 @@ def evaluate_rule(rule, view, params, now, max_items=DEFAULT_MAX_ITEMS):
             status, reason = "not_applicable", not_applicable_reason(exc.resource, why)
         else:
             status, reason = "not_evaluated", "%s %s" % (exc.resource, exc.reason)
+            cause = "read_error" if state == "error" else "not_collected"
     result = dict((k, rule[k]) for k in ("id", "title", "severity", "section", "checks", "why", "remediation"))
-    result.update(status=status, observed=observed, reason=reason, params=mine, item_count=len(items),
+    result.update(status=status, observed=observed, reason=reason, cause=cause, params=mine, item_count=len(items),
                   items=items[:max_items], items_truncated=len(items) > max_items,
                   message=_message(status, rule, items, observed, reason))
     return result
@@ -166,7 +168,7 @@ def evaluate(view, disabled=(), thresholds=None, now=None, max_items=DEFAULT_MAX
         if rule["id"] in disabled:
             result = dict((k, rule[k]) for k in ("id", "title", "severity", "section", "checks", "why",
                                                  "remediation"))
-            result.update(status="disabled", observed=None, reason=None, items=[], item_count=0,
+            result.update(status="disabled", observed=None, reason=None, cause=None, items=[], item_count=0,
                           items_truncated=False, params=dict((k, params[k]) for k in rule["params"]),
                           message=_message("disabled", rule, [], None, None))
             results.append(result)

@@ -59,9 +59,18 @@ options:
     description:
       - Fail the task (after writing O(dest)) when a rule of this severity or a worse one fails.
       - V(never) only reports.
+      - With O(fail_on_incomplete), also fail when a rule could not be evaluated because its data could not be read.
     type: str
     choices: [never, critical, major, minor, info]
     default: never
+  fail_on_incomplete:
+    description:
+      - When O(fail_on) is not V(never), also fail when any rule could not be evaluated because the data it needs
+        could not be read (a read error recorded in the snapshot), so that a gate never passes with rules unchecked.
+      - Rules not evaluated because their data was not asked for (C(collect_subsets)) do not fail the task; the
+        message names them.
+    type: bool
+    default: true
 extends_documentation_fragment:
   - vastops.asbuilt.local_files
 seealso:
@@ -107,11 +116,12 @@ failed_rules:
   sample: [{"id": "VAST-MON-001", "severity": "critical", "title": "Critical alarms open", "item_count": 2,
             "message": "2 objects affected: ..."}]
 not_evaluated:
-  description: The rules that could not be evaluated because their data was not collected, with the reason.
+  description: The rules that could not be evaluated because their data was not collected, with the reason and
+    its C(cause) (V(read_error) when the data could not be read, V(not_collected) when it was not asked for).
   type: list
   elements: dict
   returned: always
-  sample: [{"id": "VAST-SW-001", "title": "Fewer than two switches",
+  sample: [{"id": "VAST-SW-001", "title": "Fewer than two switches", "severity": "major", "cause": "read_error",
             "reason": "switches could not be read: Permission denied reading /api/v7/switches/ (HTTP 403)"}]
 not_applicable:
   description: The rules that do not apply to the cluster's release, with the reason.
@@ -157,6 +167,7 @@ ARGUMENT_SPEC = dict(
     reference_time=dict(type="str"),
     max_items=dict(type="int", default=200),
     fail_on=dict(type="str", default="never", choices=["never"] + list(SEVERITIES)),
+    fail_on_incomplete=dict(type="bool", default=True),
 )
 
 
@@ -188,7 +199,7 @@ def main():
     ordered = sorted_results(findings["results"])
     keys = ("id", "severity", "title", "section", "item_count", "message")
     result["failed_rules"] = [dict((k, r[k]) for k in keys) for r in ordered if r["status"] == "fail"]
-    result["not_evaluated"] = [dict((k, r[k]) for k in ("id", "title", "severity", "reason"))
+    result["not_evaluated"] = [dict((k, r[k]) for k in ("id", "title", "severity", "reason", "cause"))
                                for r in ordered if r["status"] == "not_evaluated"]
     result["not_applicable"] = [dict((k, r[k]) for k in ("id", "title", "severity", "reason"))
                                 for r in ordered if r["status"] == "not_applicable"]
@@ -203,13 +214,34 @@ def main():
         except (IOError, OSError) as exc:
             module.fail_json(msg="cannot write %s: %s" % (dest, exc))
         result["findings_file"] = dest
-    if params["fail_on"] != "never":
-        worst = SEVERITIES[: SEVERITIES.index(params["fail_on"]) + 1]
-        hits = [r for r in result["failed_rules"] if r["severity"] in worst]
-        if hits:
-            module.fail_json(msg="%d health rule(s) of severity %s or worse failed: %s" % (
-                len(hits), params["fail_on"], ", ".join("%s %s" % (r["id"], r["title"]) for r in hits)), **result)
+    msg = gate_message(result, params["fail_on"], params["fail_on_incomplete"])
+    if msg:
+        module.fail_json(msg=msg, **result)
     module.exit_json(**result)
+
+
+def gate_message(result, fail_on, fail_on_incomplete=True):
+    """Why the gate O(fail_on) fails (None when it passes): failed rules at that severity or worse and, with
+    *fail_on_incomplete*, rules whose data could not be read; rules whose data was not asked for are named only."""
+    if fail_on == "never":
+        return None
+    worst = SEVERITIES[: SEVERITIES.index(fail_on) + 1]
+    hits = [r for r in result["failed_rules"] if r["severity"] in worst]
+    unread = [r for r in result["not_evaluated"] if r.get("cause") == "read_error"] if fail_on_incomplete else []
+    if not hits and not unread:
+        return None
+    parts = []
+    if hits:
+        parts.append("%d health rule(s) of severity %s or worse failed: %s" % (
+            len(hits), fail_on, ", ".join("%s %s" % (r["id"], r["title"]) for r in hits)))
+    if unread:
+        parts.append("%d health rule(s) could not be evaluated because their data could not be read "
+                     "(fail_on_incomplete): %s" % (len(unread), ", ".join(r["id"] for r in unread)))
+    skipped = [r for r in result["not_evaluated"] if r.get("cause") != "read_error"]
+    if skipped:
+        parts.append("%d not evaluated because their data was not collected: %s" % (
+            len(skipped), ", ".join(r["id"] for r in skipped)))
+    return "; ".join(parts)
 
 
 if __name__ == "__main__":

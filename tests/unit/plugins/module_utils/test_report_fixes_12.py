@@ -57,3 +57,25 @@ def test_providers_read_are_listed_beside_the_unread_ones(doc):
     sec = section(model, "security")
     assert any(b.get("type") == "table" and "Account / servers" in b["columns"] for b in sec["blocks"])
     assert "NIS could not be read" in _texts(sec) and NO_IDP not in _texts(sec)
+
+
+# ---- M3: a read error is not a pass of healthcheck_fail_on ------------------------------------------------------
+def test_not_evaluated_rules_say_why_and_the_gate_fails_on_read_errors(doc):
+    from ansible_collections.vastops.asbuilt.plugins.module_utils.health import evaluate
+    from ansible_collections.vastops.asbuilt.plugins.modules.vast_healthcheck import gate_message
+    remove(doc, "logical", "views", reason="Service unavailable (status 503)")
+    doc["vast_info"]["switches"].pop("switches")
+    doc["meta"]["resources"].pop("switches.switches", None)
+    by_id = dict((r["id"], r) for r in evaluate(SnapshotView(doc))["results"])
+    assert by_id["VAST-DP-001"]["cause"] == "read_error"
+    assert by_id["VAST-SW-001"]["cause"] == "not_collected"
+    assert by_id["VAST-CL-001"]["cause"] is None
+    result = {"failed_rules": [], "not_evaluated": [dict((k, r[k]) for k in ("id", "title", "severity", "reason",
+                                                                              "cause"))
+                                                    for r in by_id.values() if r["status"] == "not_evaluated"]}
+    msg = gate_message(result, "critical")
+    assert "could not be read" in msg and "VAST-DP-001" in msg and "VAST-SW-001" in msg
+    assert gate_message(result, "critical", fail_on_incomplete=False) is None
+    assert gate_message(result, "never") is None
+    result["not_evaluated"] = [r for r in result["not_evaluated"] if r["cause"] == "not_collected"]
+    assert gate_message(result, "critical") is None
