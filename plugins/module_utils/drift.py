@@ -146,6 +146,17 @@ def compare_resource(resource, before, after, ignore):
     return result
 
 
+STATE_WORDS = {"ok": "read", "error": "could not be read", "unavailable": "not applicable to this release",
+               "not_collected": "not collected"}
+
+
+def not_compared_gaps(doc):
+    """The resources of a drift document that were not compared for want of data in one snapshot (not those
+    ignored on purpose, nor those that exist in neither snapshot's release)."""
+    return sorted(name for name, why in (doc.get("not_compared") or {}).items()
+                  if not str(why).startswith("ignored") and not str(why).startswith("not applicable"))
+
+
 def compare(before, after, ignore_fields=VOLATILE_FIELDS, ignore_resources=VOLATILE_RESOURCES):
     """The drift document between two SnapshotViews (see the module docstring)."""
     ignore = Ignore(ignore_fields)
@@ -169,8 +180,10 @@ def compare(before, after, ignore_fields=VOLATILE_FIELDS, ignore_resources=VOLAT
         if name not in not_compared and name not in resources and (before.records(name) is None or
                                                                    after.records(name) is None):
             states = (before.state(name)[0], after.state(name)[0])
-            if states != ("not_collected", "not_collected"):
-                not_compared.setdefault(name, "before: %s, after: %s" % states)
+            if states == ("unavailable", "unavailable"):
+                not_compared.setdefault(name, "not applicable to this release (in both snapshots)")
+            elif states != ("not_collected", "not_collected"):
+                not_compared.setdefault(name, "before: %s, after: %s" % tuple(STATE_WORDS.get(s, s) for s in states))
     summary = dict(totals)
     summary["resources"] = len(resources)
     summary["drift"] = bool(resources)

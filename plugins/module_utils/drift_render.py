@@ -10,6 +10,7 @@ __metaclass__ = type
 import json
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import parse_time
+from ansible_collections.vastops.asbuilt.plugins.module_utils.drift import not_compared_gaps
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_md import md, table
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_model import display
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_style import stylesheet
@@ -44,10 +45,16 @@ def side_text(side):
 
 def _headline(doc):
     s = doc["summary"]
+    gaps = not_compared_gaps(doc)
+    gap_text = "%d resource%s not compared (held by only one snapshot, listed under Not compared)" % (
+        len(gaps), "" if len(gaps) == 1 else "s")
     if not s["drift"]:
+        if gaps:
+            return "No drift in what both snapshots hold; %s." % gap_text
         return "No configuration drift: the two snapshots describe the same configuration."
-    return "%d added, %d removed, %d changed, in %d resource type%s." % (
-        s["added"], s["removed"], s["changed"], s["resources"], "" if s["resources"] == 1 else "s")
+    return "%d added, %d removed, %d changed, in %d resource type%s%s." % (
+        s["added"], s["removed"], s["changed"], s["resources"], "" if s["resources"] == 1 else "s",
+        "; %s" % gap_text if gaps else "")
 
 
 def render_md(doc):

@@ -79,3 +79,36 @@ def test_not_evaluated_rules_say_why_and_the_gate_fails_on_read_errors(doc):
     assert gate_message(result, "never") is None
     result["not_evaluated"] = [r for r in result["not_evaluated"] if r["cause"] == "not_collected"]
     assert gate_message(result, "critical") is None
+
+
+# ---- m2: the drift headline does not claim "the same configuration" over resources it did not compare ----------
+def _drift(before, after):
+    from ansible_collections.vastops.asbuilt.plugins.module_utils.drift import compare
+    from ansible_collections.vastops.asbuilt.plugins.module_utils.drift_render import render_html, render_md
+    result = compare(SnapshotView(before), SnapshotView(after))
+    return result, render_md(result), render_html(result)
+
+
+def test_drift_headline_counts_resources_not_compared(doc):
+    before, after = copy.deepcopy(doc), copy.deepcopy(doc)
+    before["vast_info"]["switches"].pop("switches")
+    before["meta"]["resources"].pop("switches.switches", None)
+    result, md, html = _drift(before, after)
+    assert not result["summary"]["drift"] and "switches" in result["not_compared"]
+    for text in (md, html):
+        assert "describe the same configuration" not in text
+        assert "No drift in what both snapshots hold; 1 resource not compared" in text
+
+
+def test_drift_headline_unqualified_when_everything_was_compared(doc):
+    _result, md, _html = _drift(copy.deepcopy(doc), copy.deepcopy(doc))
+    assert "No configuration drift: the two snapshots describe the same configuration." in md
+
+
+def test_drift_says_not_applicable_for_resources_of_a_later_release(doc):
+    before, after = copy.deepcopy(doc), copy.deepcopy(doc)
+    for d in (before, after):
+        remove(d, "security", "apitokens", status="unavailable", reason="API tokens arrive in VAST 5.3")
+    result, md, _html = _drift(before, after)
+    assert result["not_compared"]["apitokens"] == "not applicable to this release (in both snapshots)"
+    assert "unavailable" not in md and "No configuration drift" in md
