@@ -100,12 +100,15 @@ def health_sentence(summ):
         out += (" The rules that ran found %s%s." % (_and(found), "; the most important are listed below" if (
             sev["critical"] or sev["major"]) else "")) if found else " The %s that ran passed." % (
             "rule" if evaluated == 1 else "%d rules" % evaluated)
-    elif found:
-        out = "The health check of %s found %s%s." % (
-            _plural(evaluated, "rule"), _and(found),
-            "; the most important are listed below" if (sev["critical"] or sev["major"]) else "")
     else:
-        out = "The health check of %s found nothing to report." % _plural(evaluated, "rule")
+        # the total of the Health section ("46 rules: ..."), with how many of them ran when some did not apply
+        checked = _plural(rules, "rule") + ("" if evaluated == rules else " (%d evaluated)" % evaluated)
+        if found:
+            out = "The health check of %s found %s%s." % (
+                checked, _and(found), "; the most important are listed below" if (sev["critical"] or sev["major"])
+                else "")
+        else:
+            out = "The health check of %s found nothing to report." % checked
     if na:
         out += " %s not apply to this VAST release." % ("1 rule does" if na == 1 else "%d rules do" % na)
     if disabled:

@@ -112,3 +112,17 @@ def test_drift_says_not_applicable_for_resources_of_a_later_release(doc):
     result, md, _html = _drift(before, after)
     assert result["not_compared"]["apitokens"] == "not applicable to this release (in both snapshots)"
     assert "unavailable" not in md and "No configuration drift" in md
+
+
+# ---- m3: the executive summary and the Health section count the same rules ---------------------------------------
+def test_summary_and_health_section_count_the_same_rules(doc):
+    for d in (doc,):
+        remove(d, "security", "apitokens", status="unavailable", reason="API tokens arrive in VAST 5.3")
+    files, model, findings = render(doc)
+    summ = findings["summary"]
+    assert summ["not_applicable"] >= 1 and summ["not_evaluated"] == 0
+    md = files["report.md"]
+    assert "%d rules:" % summ["rules"] in md
+    assert "The health check of %d rules (%d evaluated) found" % (summ["rules"], summ["rules"] - summ["not_applicable"]
+                                                                  - summ["disabled"]) in md
+    assert "The health check of %d rules found" % (summ["rules"] - summ["not_applicable"]) not in md
