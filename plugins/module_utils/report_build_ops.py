@@ -266,20 +266,45 @@ def monitoring(b, sec):
     blocks += b.table("monitors", "Monitors", ["Monitor", "Object type", "Type", "Time frame", "Properties"],
                       lambda m: [m.get("name"), kind_label(m.get("object_type")), m.get("monitor_type"), m.get("time_frame"),
                                  len(m.get("prop_list") or [])], numeric=[4])
+    events = view.records("events")
     if b.level >= 3:
-        events = view.records("events")
         if events is None:
             blocks.append(b.missing("events", "Events"))
         else:
-            info = next((v for k, v in (view.meta.get("resources") or {}).items() if k.endswith(".events")), {}) or {}
             blocks += b.table("events", "Recent events", ["Time", "Severity", "Object", "Event"],
                               lambda e: [e.get("timestamp"), e.get("severity"),
                                          "%s %s" % (text(kind_label(e.get("object_type"))), text(e.get("object_name"))),
                                          e.get("event_message") or e.get("event_name")],
                               sort=lambda e: [-ord(c) for c in text(e.get("timestamp"))])
-            if info.get("truncated") and info.get("total"):
-                blocks.append(note("The collection read the newest %d of the %s events the cluster holds."
-                                   % (len(events), info["total"])))
+    capped = truncation(view, "events")
+    if events is not None and capped and (b.level >= 3 or "events.csv" in b.csv_written):
+        held = "; events.csv holds those" if "events.csv" in b.csv_written else ""
+        blocks.append(note("Events: truncated: %s (collect_events_max): the collection read the newest %d of the %s "
+                           "events the cluster holds%s." % (capped, capped_count(view, "events"),
+                                                            capped_total(view, "events"), held), "missing"))
+
+
+def _resource_info(view, name):
+    return next((v for k, v in (view.meta.get("resources") or {}).items() if k.rsplit(".", 1)[-1] == name
+                 and isinstance(v, dict)), None) or {}
+
+
+def capped_count(view, name):
+    recs = view.records(name)
+    return len(recs) if recs is not None else int(_resource_info(view, name).get("count") or 0)
+
+
+def capped_total(view, name):
+    return _resource_info(view, name).get("total")
+
+
+def truncation(view, name):
+    """"100 of 5000" when the collection read only the newest records of *name* (events_max), else None."""
+    info = _resource_info(view, name)
+    if not (info.get("truncated") and info.get("total")):
+        return None
+    return "%s of %s" % (info.get("count") if info.get("count") is not None else capped_count(view, name),
+                         info["total"])
 
 
 # ---- health findings -----------------------------------------------------------------------------------------
@@ -329,10 +354,14 @@ def appendix(b, sec):
         label = "resumed" if status == "ok" and key in resumed else "not applicable" if status == "unavailable" \
             else status
         read_at = info.get("read_at") or (None if key in resumed else b.view.collected_at)
+        cut = status == "ok" and info.get("truncated") and info.get("total")
+        count = "-" if status != "ok" else ("truncated: %s of %s" % (text(info.get("count")), text(info["total"]))
+                                            if cut else info.get("count"))
+        reason = info.get("reason") or ("only the newest %s were read (collect_events_max)" % text(info.get("count"))
+                                        if cut else "-")
         table.append([key, badge(label, "ok" if status == "ok" and key not in resumed else "bad"
                                  if status == "error" else "muted" if status == "unavailable" else "warn"),
-                      info.get("count") if status == "ok" else "-",
-                      display(read_at) if status == "ok" and read_at else "-", info.get("reason") or "-"])
+                      count, display(read_at) if status == "ok" and read_at else "-", reason])
     if table:
         sec["blocks"].append({"type": "table", "title": "Resources read",
                               "columns": ["Resource", "Status", "Records", "Read at", "Reason"],
@@ -349,4 +378,8 @@ def appendix(b, sec):
     sec["blocks"].append(kv([(s["title"], "%d (%s)" % (b.levels[s["id"]], LEVEL_NAMES[b.levels[s["id"]]]))
                              for s in SECTIONS], "Report sections and detail levels"))
     if b.csv_written:
-        sec["blocks"].append(note("Inventories written next to this report: %s." % ", ".join(sorted(b.csv_written))))
+        capped = truncation(b.view, "events") if "events.csv" in b.csv_written else None
+        sec["blocks"].append(note("Inventories written next to this report: %s.%s" % (
+            ", ".join(sorted(b.csv_written)),
+            " They list every record read, except events.csv, which is truncated: %s (collect_events_max)." % capped
+            if capped else "")))

@@ -126,3 +126,24 @@ def test_summary_and_health_section_count_the_same_rules(doc):
     assert "The health check of %d rules (%d evaluated) found" % (summ["rules"], summ["rules"] - summ["not_applicable"]
                                                                   - summ["disabled"]) in md
     assert "The health check of %d rules found" % (summ["rules"] - summ["not_applicable"]) not in md
+
+
+# ---- m4: a capped events list says so where it is shown -----------------------------------------------------------
+def test_truncated_events_say_so_in_the_appendix_and_the_monitoring_section(doc):
+    events = doc["vast_info"]["monitoring"]["events"]
+    info = doc["meta"]["resources"]["monitoring.events"]
+    info.update(count=len(events), total=5000, truncated=True)
+    files, model, _f = render(doc)
+    cut = "truncated: %d of 5000" % len(events)
+    appendix = section(model, "appendix")
+    row = next(r for r in next(b for b in appendix["blocks"] if b.get("title") == "Resources read")["rows"]
+               if r[0] == "monitoring.events")
+    assert row[2] == cut and "collect_events_max" in row[4]
+    assert "events.csv, which is truncated: %d of 5000" % len(events) in _texts(appendix)
+    assert "Events: %s (collect_events_max)" % cut in _texts(section(model, "monitoring"))
+    assert cut in files["report.md"] and cut in files["report.html"]
+
+
+def test_complete_events_are_not_called_truncated(doc):
+    files, model, _f = render(doc)
+    assert "truncated" not in _texts(section(model, "appendix")) + _texts(section(model, "monitoring"))
