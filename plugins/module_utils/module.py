@@ -19,7 +19,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+import os
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.catalogue import SubsetError
 from ansible_collections.vastops.asbuilt.plugins.module_utils.errors import OptionError, VastError, scrub
@@ -33,11 +35,37 @@ class _AnsibleModule(AnsibleModule):
 
     A ``str`` option given a list (``username: [readonly]``) is silently turned into its text (``"['readonly']"``)
     by that validation, and an ``int`` option accepts ``true`` as 1; ``VastModule`` checks the given values.
+    An ``int`` option given a value that check refuses is kept from ansible-core's validation, whose int check
+    raises OverflowError (a traceback, not a message) on an infinite number (``.inf``, ``"inf"``) or on a list it
+    reads as a Decimal tuple (``[10 ** 20, [], {}]``), and spends minutes on ``"1e9999999"``; so is such a value
+    in the option's environment variable (``VAST_RETRIES=inf``).  ``refused`` keeps what was refused, and
+    ``VastModule`` fails naming the option.
     """
 
     def _load_params(self):
         super(_AnsibleModule, self)._load_params()
         self.given_params = dict(self.params) if isinstance(self.params, dict) else {}
+        self.refused = []
+        if not isinstance(self.params, dict):
+            return
+        for name, entry in sorted(self.argument_spec.items()):
+            if entry.get("type") != "int":
+                continue
+            where, value = None, self.given_params.get(name)
+            if name not in self.given_params:
+                fallback = entry.get("fallback") or (None, ())
+                given = [var for var in fallback[1] if fallback[0] is env_fallback and var in os.environ]
+                if not given:
+                    continue
+                where, value = given[0], os.environ[given[0]]
+            try:
+                check_option_type(name, "int", value, secret=bool(entry.get("no_log")))
+            except OptionError as exc:
+                if where:
+                    exc = OptionError(name, "%s (from %s)" % (str(exc).split(": ", 1)[1], where))
+                self.refused.append(exc)
+                # passes the validation; never used: VastModule fails first
+                self.params[name] = entry.get("default")
 
 
 class VastModule:
@@ -48,6 +76,8 @@ class VastModule:
         spec.update(argument_spec)
         kwargs.setdefault("supports_check_mode", True)
         self.module = _AnsibleModule(argument_spec=spec, **kwargs)
+        for refused in self.module.refused[:1]:
+            self.module.fail_json(changed=False, **refused.to_fail_json())
         self.params = self.module.params
         self._session = None
         self._warned = set()

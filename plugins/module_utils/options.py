@@ -14,6 +14,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import decimal
+import math
 import os
 import re
 
@@ -107,10 +109,13 @@ def check_option_type(name, otype, value, secret=False):
     if value is None:
         return
     bad = False
+    advice = ""
     if otype in ("str", "path"):
         bad = isinstance(value, bool) or not isinstance(value, (str, int, float))
     elif otype in ("int", "float"):
         bad = isinstance(value, (bool, list, tuple, set, frozenset, dict))
+        if otype == "int" and not bad and not _readable_int(value):
+            bad, advice = True, "; it must be finite and at most %d digits long" % _INT_DIGITS
     elif otype == "bool":
         bad = isinstance(value, (list, tuple, set, frozenset, dict))
     if not bad:
@@ -120,12 +125,29 @@ def check_option_type(name, otype, value, secret=False):
         got += " (%s)" % _short_repr(value)
     elif isinstance(value, bool):
         got += " (%s)" % str(value).lower()
-    advice = ""
     if otype in ("str", "path") and isinstance(value, bool):
         advice = "; quote it if it is meant as text"
     elif otype in ("str", "path") and got.startswith("a list"):
         advice = "; give one value"
     raise OptionError(name, "must be %s, got %s%s" % (_TYPE_WORDS[otype], got, advice))
+
+
+_INT_DIGITS = 18
+
+
+def _readable_int(value):
+    """False for what ansible-core's int check cannot read in reasonable time and without a traceback: an
+    infinite or NaN number, or text reading as one (``"inf"``: OverflowError), or text for a number of thousands
+    of digits (``"1e9999999"``: minutes of CPU).  Other text is left to that check."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, str):
+        try:
+            number = decimal.Decimal(value)
+        except (decimal.DecimalException, ValueError):
+            return True
+        return number.is_finite() and number.adjusted() < _INT_DIGITS
+    return True
 
 
 def _short_repr(value):

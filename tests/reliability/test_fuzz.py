@@ -19,7 +19,7 @@ import json
 import os
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils import catalogue
@@ -59,13 +59,16 @@ SCALAR = st.one_of(st.none(), st.booleans(), st.integers(min_value=-(2 ** 70), m
                    st.floats(allow_nan=True, allow_infinity=True), TEXT)
 GARBAGE = st.recursive(SCALAR, lambda inner: st.one_of(st.lists(inner, max_size=4),
                                                        st.dictionaries(TEXT, inner, max_size=4)), max_leaves=12)
-# Module parameters: no infinite floats.  ansible-core's own argument validation (check_type_int) raises
-# OverflowError for an int option given +-inf, before any code of this collection runs; ansible-playbook then
-# reports "Module failed: cannot convert Infinity to integer" (found by this fuzzing; an ansible-core matter).
+# Module parameters: any scalar, infinite floats and "inf" included.  ansible-core's own int check raises
+# OverflowError on +-inf, on "inf" and on a list it reads as a Decimal tuple ([2 ** 70, [], {}]: found by this
+# fuzzing); VastModule keeps such values from that check and fails naming the option.
 PARAM_SCALAR = st.one_of(st.none(), st.booleans(), st.integers(min_value=-(2 ** 70), max_value=2 ** 70),
-                         st.floats(allow_nan=True, allow_infinity=False), TEXT)
+                         st.floats(allow_nan=True, allow_infinity=True), TEXT)
 PARAM = st.recursive(PARAM_SCALAR, lambda inner: st.one_of(st.lists(inner, max_size=4),
                                                            st.dictionaries(TEXT, inner, max_size=4)), max_leaves=12)
+#: Inputs found by fuzzing, tried first in every run of the parameter tests.
+FOUND = [{"port": [30604313867332284416, [], {"-1": None}], "ca_path": {}}, {"retries": float("inf")},
+         {"timeout": 5, "port": "-Infinity"}]
 
 INFO_OPTIONS = {
     "gather_subset": st.one_of(PARAM, st.lists(st.sampled_from(list(catalogue.SUBSET_NAMES) + ["!monitoring", "nope"]),
@@ -157,6 +160,9 @@ def test_fuzzed_relative_paths_stay_out_of_the_repository(sim, tmp_path_factory,
 def _module_params_test(module, specific, profile):
     @fuzz(profile)
     @given(fuzzed=options(specific))
+    @example(fuzzed=FOUND[0])
+    @example(fuzzed=FOUND[1])
+    @example(fuzzed=FOUND[2])
     def check(sim, tmp_path_factory, fuzzed):
         _check_module_run(_run(module, sim, tmp_path_factory, fuzzed))
     return check
