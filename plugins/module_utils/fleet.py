@@ -161,6 +161,13 @@ def fleet_document(clusters, dest_dir, title="VAST fleet"):
 
 
 # ---- rendering -----------------------------------------------------------------------------------------------
+def reported_scope(totals):
+    """Which clusters the findings totals cover: "in the reports of 2 of the 3 clusters" (all: "in 3 clusters")."""
+    if totals["reported"] == totals["clusters"]:
+        return "in %s" % plural(totals["clusters"], "cluster")
+    return "in the reports of %d of the %s" % (totals["reported"], plural(totals["clusters"], "cluster"))
+
+
 def health_text(health):
     """(headline, detail, tone) of a cluster's health for the index; "not checked" without a health check."""
     if not health:
@@ -226,8 +233,12 @@ def render_html(doc, company=None, primary=None, accent=None):
     if t["missing"]:
         parts.append("%d without a report" % t["missing"])
     cards = [("Clusters", t["clusters"], ", ".join(parts), "bad" if t["failed"] else "info")]
-    cards += [(s.capitalize(), t[s], plural(t[s], "finding").split(" ", 1)[1], TONE[s] if t[s] else "ok")
-              for s in SEVERITIES[:3]]
+    if t["reported"]:
+        scope = reported_scope(t)
+        cards += [(s.capitalize(), t[s], "%s %s" % (plural(t[s], "finding").split(" ", 1)[1], scope),
+                   TONE[s] if t[s] else "ok") for s in SEVERITIES[:3]]
+    else:
+        cards.append(("Findings", "-", "no cluster has a report: nothing was checked", "muted"))
     if t["incomplete"] or t["not_checked"]:
         cards.append(("Health incomplete", t["incomplete"] + t["not_checked"],
                       "%d with rules not evaluated, %d not checked" % (t["incomplete"], t["not_checked"]), "warn"))
@@ -273,7 +284,10 @@ def render_md(doc):
     for key, label in (("earlier", "from an earlier run"), ("failed", "failed"), ("missing", "without a report")):
         if t[key]:
             counts.append("%d %s" % (t[key], label))
-    findings = ", ".join(plural(t[s], "%s finding" % s) for s in SEVERITIES[:3])
+    if t["reported"]:
+        findings = "%s %s" % (", ".join(plural(t[s], "%s finding" % s) for s in SEVERITIES[:3]), reported_scope(t))
+    else:
+        findings = "no cluster has a report, so there are no findings to count (nothing was checked)"
     incomplete = (" Health incomplete for %s (rules not evaluated or no health check)." % plural(
         t["incomplete"] + t["not_checked"], "cluster")) if (t["incomplete"] or t["not_checked"]) else ""
     return "# %s\n\n%s (%s); %s.%s\n\n%s\n" % (

@@ -147,3 +147,25 @@ def test_truncated_events_say_so_in_the_appendix_and_the_monitoring_section(doc)
 def test_complete_events_are_not_called_truncated(doc):
     files, model, _f = render(doc)
     assert "truncated" not in _texts(section(model, "appendix")) + _texts(section(model, "monitoring"))
+
+
+# ---- m5: a fleet index without any report does not read healthy --------------------------------------------------
+def test_fleet_with_every_cluster_failed_counts_no_findings(tmp_path):
+    from ansible_collections.vastops.asbuilt.plugins.module_utils import fleet
+    doc_ = fleet.fleet_document([{"name": "c%d" % i, "dir": str(tmp_path / ("c%d" % i)), "error": "401"}
+                                 for i in (1, 2)], str(tmp_path))
+    html, md = fleet.render_html(doc_), fleet.render_md(doc_)
+    for text in (html, md):
+        assert "0 critical" not in text and "no cluster has a report" in text
+    assert ">Critical<" not in html
+
+
+def test_fleet_findings_say_which_clusters_they_cover(doc, tmp_path):
+    import json as _json
+    from ansible_collections.vastops.asbuilt.plugins.module_utils import fleet
+    files, _model, _findings = render(doc)
+    summary = dict(_json.loads(files["report.json"])["summary"], html=str(tmp_path / "c1" / "r" / "report.html"))
+    doc_ = fleet.fleet_document([{"name": "c1", "summary": summary, "dir": str(tmp_path / "c1")},
+                                 {"name": "c2", "dir": str(tmp_path / "c2"), "error": "401"}], str(tmp_path))
+    md = fleet.render_md(doc_)
+    assert "finding" in md and "in the reports of 1 of the 2 clusters" in md
