@@ -275,6 +275,14 @@ class ConnectionParams:
             if isinstance(value, str) and name not in ("password",) and value.strip() == "":
                 value = None
             values[name] = value
+        if values.get("password") == "":
+            # Ansible's env_fallback passes an empty VAST_PASSWORD on as "": no VMS account has an empty password,
+            # so say so here instead of a round trip that ends in "rejected username/password"
+            if values.get("username") is None:
+                values["password"] = None
+            else:
+                raise OptionError("password", "is empty (an empty VAST_PASSWORD counts as one): give the password of "
+                                              "%s, or use api_token instead of username/password" % values["username"])
         values["scheme"] = merged.get("scheme") or "https"
         obj = cls(**values)
         obj.validate()

@@ -388,6 +388,15 @@ class _Retry(Exception):
         self.retry_after = retry_after
 
 
+_AUTH_WORDS = ("credential", "password", "token", "authenticat", "login", "expired")
+
+
+def _plain_forbidden(status, text):
+    """A 403 whose body does not speak of credentials or tokens (for example ``{"detail": "Forbidden"}``)."""
+    lowered = (text or "").lower()
+    return status == 403 and not any(word in lowered for word in _AUTH_WORDS)
+
+
 class Transport:
     """Sends requests for one session (see the module docstring)."""
 
@@ -420,6 +429,8 @@ class Transport:
         self._sessions_lock = threading.Lock()
         self.deadline_at = None
         self.connect_retry_cap = None
+        #: Set once any request got an HTTP answer: a host that answered is not failed fast while connecting.
+        self.host_answered = False
         self.closed = False
         self._stop = threading.Event()
         self.start_deadline()
@@ -512,6 +523,10 @@ class Transport:
                 attempt += 1
                 continue
             status = answer.status
+            # the host answers: from now on a dropped connection is a glitch, retried like any other, and a run of
+            # them is waited out like an outage (m1)
+            self.connect_retry_cap = None
+            self.host_answered = True
             if 200 <= status < 300 or status in accept_status:
                 if 200 <= status < 300:
                     self.breaker.success()
@@ -525,6 +540,11 @@ class Transport:
                          "(logical.tenants) without tenant.")
             if status in (401, 403) and auth and self.auth is not None:
                 kind = self.auth.classify(status, answer.text)
+                if kind != "permission" and _plain_forbidden(status, answer.text) and (
+                        auth_recoveries >= 1 or (self.auth.mode in ("basic", "api_token") and self.hold_outages)):
+                    # a 403 that names no credential or token problem, for credentials that are proven good (they
+                    # opened the session, or were just renewed): the account may not read this resource
+                    kind = "permission"
                 if kind == "permission":
                     raise PermissionDenied("Permission denied reading %s (status %s): %s"
                                            % (path_only, status, body_excerpt(answer.text, 200)),
@@ -605,7 +625,7 @@ class Transport:
                 continue
             if breaker.out_of_patience():
                 raise self._circuit_open(url, gave_up=True)
-            if not self.hold_outages:
+            if not (self.hold_outages or self.host_answered):
                 raise self._circuit_open(url)
             breaker.wait(self.remaining())
         return breaker.probe_failures > failed_probes

@@ -174,3 +174,16 @@ def test_replace_keeps_secrets():
     p = build().replace(timeout=5)
     assert p.timeout == 5 and p.password == "Secret-pw-1"
     assert os.environ.get("VAST_HOST") is None or p.hostname == "vms.example.com"
+
+
+def test_empty_password_is_refused_locally_naming_the_option():
+    # Ansible's env_fallback hands an empty VAST_PASSWORD on as "" (m8 of the user test)
+    with pytest.raises(OptionError) as info:
+        build(password="")
+    assert "password" in str(info.value) and "is empty" in str(info.value)
+
+
+def test_empty_username_and_password_with_api_token_mean_no_basic_credentials():
+    p = ConnectionParams.from_params({"host": "vms.example.com", "username": "", "password": "",
+                                      "api_token": "abc.def"}, env={})
+    assert p.password is None and p.username is None and p.api_token == "abc.def"

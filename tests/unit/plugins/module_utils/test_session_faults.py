@@ -190,7 +190,8 @@ def test_a_cluster_down_from_the_start_fails_at_open_within_a_few_attempts(sim, 
 
 
 def test_admission_limit_adapts_concurrency(sim_factory):
-    sim = sim_factory(profile="small", max_concurrent=2)
+    # 20 ms per request: the five readers overlap even on a busy machine, so the limit of 2 is always hit
+    sim = sim_factory(profile="small", max_concurrent=2, latency_ms=20)
     with VastSession(sim_params(sim, max_concurrency=8, retries=8)) as session:
         results = session.run_parallel(dict((n, lambda n=n: session.read_resource(n, page_size=50))
                                             for n in ("views", "viewpolicies", "quotas", "snapshots", "tenants")))
@@ -209,3 +210,30 @@ def test_latency_fault_and_deadline(sim):
     assert result.status == "error" and result.error["error"] == "DeadlineExceeded"
     assert "deadline" in result.error["msg"]
     assert len(view_requests(sim)) < 66
+
+
+@pytest.mark.parametrize("auth", ["jwt", "basic"])
+def test_plain_403_on_one_resource_is_a_permission_problem_not_a_credential_one(sim, auth):
+    """A 403 whose body names no credential or token problem ({"detail": "Forbidden"}), for credentials that opened
+    the session: that resource is unreadable (permission), the others are read; the run is not aborted (m11)."""
+    sim.add_fault({"type": "status", "status": 403, "path": "/views/*"})
+    with VastSession(sim_params(sim, auth_method=auth, **FAST_FAULTS)) as session:
+        sim.clear_log()
+        views = session.read_resource("views", page_size=100)
+        tenants = session.read_resource("tenants")
+        stats = session.summary()
+    assert views.status == "error" and views.error["error"] == "PermissionDenied", views.error
+    assert "Forbidden" in views.error["msg"]
+    assert tenants.status == "ok" and tenants.data
+    token_calls = [e for e in sim.request_log() if "/token/" in e["path"]]
+    assert len(token_calls) <= 1 and stats["retries"] == 0       # at most one refresh, never a new login loop
+
+
+def test_a_host_that_answered_gets_all_its_retries_for_dropped_connections_while_connecting(sim):
+    """The 'fail fast while connecting' cap is for a host that does not answer; once it answered (the token POST),
+    dropped connections on the clusters probe are retried like any other (m1)."""
+    sim.add_fault({"type": "reset", "path": "/clusters/*", "count": 4})
+    with VastSession(sim_params(sim, retries=5, backoff=0.01, backoff_max=0.05, timeout=2)) as session:
+        assert session.api_version
+        stats = session.summary()
+    assert stats["retries"] >= 3, stats
