@@ -150,10 +150,29 @@ def evaluate_rule(rule, view, params, now, max_items=DEFAULT_MAX_ITEMS):
         else:
             status, reason = "not_evaluated", "%s %s" % (exc.resource, exc.reason)
             cause = "read_error" if state == "error" else "not_collected"
-    result = dict((k, rule[k]) for k in ("id", "title", "severity", "section", "checks", "why", "remediation"))
+    result = _described(rule, params)
     result.update(status=status, observed=observed, reason=reason, cause=cause, params=mine, item_count=len(items),
                   items=items[:max_items], items_truncated=len(items) > max_items,
                   message=_message(status, rule, items, observed, reason))
+    return result
+
+
+_PARAM_REF = re.compile(r"`([a-z_]+)`")
+
+
+def _described(rule, params):
+    """The rule's descriptive fields, its ``checks`` text with the thresholds of this run in it: "below 80 %
+    (capacity_warning_percent)" rather than the bare name, so a reader sees the value and how to change it."""
+    result = dict((k, rule[k]) for k in ("id", "title", "severity", "section", "why", "remediation"))
+
+    def value(match):
+        name = match.group(1)
+        if name not in params:
+            return match.group(0)
+        unit = " %" if name.endswith("_percent") else ""
+        return "%s%s (%s)" % (params[name], unit, name)
+
+    result["checks"] = _PARAM_REF.sub(value, rule["checks"])
     return result
 
 
@@ -166,8 +185,7 @@ def evaluate(view, disabled=(), thresholds=None, now=None, max_items=DEFAULT_MAX
     results = []
     for rule in RULES:
         if rule["id"] in disabled:
-            result = dict((k, rule[k]) for k in ("id", "title", "severity", "section", "checks", "why",
-                                                 "remediation"))
+            result = _described(rule, params)
             result.update(status="disabled", observed=None, reason=None, cause=None, items=[], item_count=0,
                           items_truncated=False, params=dict((k, params[k]) for k in rule["params"]),
                           message=_message("disabled", rule, [], None, None))

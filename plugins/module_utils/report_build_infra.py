@@ -275,9 +275,12 @@ def rack_block(b):
     boxes = dict((k, b.records(k) or []) for k in ("cboxes", "dboxes", "eboxes"))
     placed = placed_boxes(boxes)
     racks = {}
+    # A rack's height comes only from its record: with the record unreadable (or silent on it) the height is
+    # unknown, and the drawing stops at the highest box instead of inventing a 42 U rack.
     for rack in b.records("racks") or []:
         name = rack.get("name") or "rack %s" % rack.get("id")
-        racks[name] = {"name": name, "units": int(rack.get("number_of_units") or 42), "row": rack.get("row") or "",
+        units = _int_or_none(rack.get("number_of_units"))
+        racks[name] = {"name": name, "units": units or 0, "height_known": bool(units), "row": rack.get("row") or "",
                        "boxes": []}
     unplaced = []
     collided = set()
@@ -290,12 +293,27 @@ def rack_block(b):
         if rack is None or unit is None:
             unplaced.append(entry)
             continue
-        racks.setdefault(rack, {"name": rack, "units": 42, "row": "", "boxes": []})["boxes"].append(entry)
+        racks.setdefault(rack, {"name": rack, "units": 0, "height_known": False, "row": "", "boxes": []}
+                         )["boxes"].append(entry)
     for rack in racks.values():
         top = max([e["unit"] + e["height"] - 1 for e in rack["boxes"]] or [0])
-        rack["units"] = max(rack["units"], top)
+        rack["units"] = max(rack["units"], top, 1)
         rack["boxes"].sort(key=lambda e: (e["unit"], e["name"]))
-    return {"type": "rack", "racks": [racks[k] for k in sorted(racks, key=natural_key)], "unplaced": unplaced}
+    block = {"type": "rack", "racks": [racks[k] for k in sorted(racks, key=natural_key)], "unplaced": unplaced}
+    if b.records("racks") is None:
+        block["no_height_reason"] = "the rack records could not be read"
+    return block
+
+
+def _int_or_none(value):
+    try:
+        return int(value) if value not in (None, "", 0, "0") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _why_no_height(rack):
+    return rack.get("no_height_reason") or "VMS records no height for this rack"
 
 
 def rack_with_summary(rack):
@@ -309,8 +327,9 @@ def rack_with_summary(rack):
         for bx in r["boxes"]:
             kinds[bx["kind_label"]] = kinds.get(bx["kind_label"], 0) + 1
         rows += [("Rack", "%s%s" % (r["name"], (" (row %s)" % r["row"]) if r.get("row") else "")),
-                 ("Height", "%d U" % r["units"]), ("Units used by boxes", "%d U" % used),
-                 ("Units free", "%d U" % max(0, r["units"] - used)),
+                 ("Height", ("%d U" % r["units"]) if r["height_known"] else "unknown (%s)" % _why_no_height(rack)),
+                 ("Units used by boxes", "%d U" % used),
+                 ("Units free", ("%d U" % max(0, r["units"] - used)) if r["height_known"] else "unknown"),
                  ("Boxes", ", ".join("%d %s%s" % (n, k, "es" if n > 1 else "") for k, n in sorted(kinds.items())) or "none")]
     if rack["unplaced"]:
         rows.append(("Boxes without a position", len(rack["unplaced"])))

@@ -96,7 +96,8 @@ def render_health(block):
 def render_rack(block):
     out = []
     for rack in block["racks"]:
-        out.append("**Rack %s** (%d units)\n" % (md(rack["name"]), rack["units"]))
+        size = ("%d units" % rack["units"]) if rack.get("height_known", True) else "height unknown"
+        out.append("**Rack %s** (%s)\n" % (md(rack["name"]), size))
         rows = []
         for box in sorted(rack["boxes"], key=lambda b: -b["unit"]):
             span = "U%d" % box["unit"] if box["height"] == 1 else "U%d-U%d" % (box["unit"], box["unit"] + box["height"] - 1)

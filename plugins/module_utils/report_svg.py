@@ -43,7 +43,8 @@ def rack(rack_info):
     inner_w = RACK_W - GUTTER - 8
     title = "Rack %s%s" % (rack_info["name"], (", row %s" % rack_info["row"]) if rack_info.get("row") else "")
     out = ['<svg class="rack" role="img" width="%d" height="%d" '
-           'viewBox="0 0 %d %d"><title>%s</title>' % (RACK_W, height, RACK_W, height, esc(title)),
+           'viewBox="0 0 %d %d"><title>%s</title>' % (RACK_W, height, RACK_W, height, esc(
+               title if rack_info.get("height_known", True) else title + " (height unknown, drawn up to the highest box)")),
            '<text x="%d" y="18" class="rack-title">%s</text>' % (RACK_W // 2, esc(_fit(title, RACK_W - 10, 13))),
            '<rect x="%d" y="%d" width="%d" height="%d" class="rack-frame"/>' % (inner_x - 4, top - 4, inner_w + 8,
                                                                                 units * UNIT_H + 8)]

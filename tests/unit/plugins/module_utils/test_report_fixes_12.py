@@ -169,3 +169,34 @@ def test_fleet_findings_say_which_clusters_they_cover(doc, tmp_path):
                                  {"name": "c2", "dir": str(tmp_path / "c2"), "error": "401"}], str(tmp_path))
     md = fleet.render_md(doc_)
     assert "finding" in md and "in the reports of 1 of the 2 clusters" in md
+
+
+# ---- m7: rule texts give this run's thresholds, not only their names --------------------------------------------
+def test_rule_texts_carry_the_thresholds_of_the_run(doc):
+    from ansible_collections.vastops.asbuilt.plugins.module_utils.health import evaluate
+    by_id = dict((r["id"], r) for r in evaluate(SnapshotView(doc), thresholds={"licence_warning_days": 120},
+                                                disabled=["VAST-CAP-002"])["results"])
+    assert "more than 120 (licence_warning_days) days" in by_id["VAST-CL-002"]["checks"]
+    assert "below 90 % (capacity_critical_percent)" in by_id["VAST-CAP-001"]["checks"]
+    assert "below 80 % (capacity_warning_percent)" in by_id["VAST-CAP-002"]["checks"]    # disabled rules too
+    assert not [r["id"] for r in by_id.values() if "`" in r["checks"]]
+
+
+# ---- m9: no invented 42 U rack when the rack records are unreadable ---------------------------------------------
+def test_rack_height_unknown_when_the_racks_cannot_be_read(doc):
+    remove(doc, "hardware", "racks")
+    files, model, _f = render(doc)
+    blocks = [b for b in section(model, "hardware")["blocks"] if b.get("type") == "columns"]
+    rack = blocks[0]["blocks"][0]
+    assert rack["racks"] and not [r for r in rack["racks"] if r["height_known"]]
+    assert not [r for r in rack["racks"] if r["units"] == 42]
+    summary = dict((row[0], row[1]) for row in blocks[0]["blocks"][1]["rows"])
+    assert summary["Height"] == "unknown (the rack records could not be read)" and summary["Units free"] == "unknown"
+    assert "height unknown" in files["report.md"] and "42 units" not in files["report.md"]
+
+
+def test_rack_height_from_the_rack_record(doc):
+    _files, model, _f = render(doc)
+    blocks = [b for b in section(model, "hardware")["blocks"] if b.get("type") == "columns"]
+    summary = dict((row[0], row[1]) for row in blocks[0]["blocks"][1]["rows"])
+    assert summary["Height"].endswith(" U") and summary["Units free"].endswith(" U")
