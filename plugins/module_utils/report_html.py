@@ -157,8 +157,9 @@ def render_health(block):
 
 
 def render_banner(block):
-    out = ['<div class="banner %s" role="note"><p class="banner-title">%s</p><p>%s</p>' % (
-        esc(block.get("tone") or "warn"), esc(block["title"]), esc(block["text"]))]
+    title = ('<p class="banner-title">%s</p>' % esc(block["title"])) if block.get("title") else ""
+    out = ['<div class="banner %s" role="note">%s<p>%s</p>' % (esc(block.get("tone") or "warn"), title,
+                                                             esc(block["text"]))]
     if block.get("rows"):
         out.append(render_table({"columns": block["columns"], "rows": block["rows"], "total": len(block["rows"]),
                                  "numeric": []}, sortable=False))

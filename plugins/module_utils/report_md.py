@@ -113,7 +113,8 @@ def render_rack(block):
 
 
 def render_banner(block):
-    out = ["> **%s.** %s" % (md(block["title"]), md(block["text"]))]
+    title = ("**%s.** " % md(block["title"])) if block.get("title") else ""
+    out = ["> %s%s" % (title, md(block["text"]))]
     if block.get("rows"):
         out += ["", table(block["columns"], block["rows"])]
     return "\n".join(out)

@@ -111,12 +111,23 @@ def display(value):
 
 def resumed_resources(view):
     """[(subset.resource, read_at or None)] of the resources this snapshot took from an earlier, interrupted
-    collection (``meta.resumed``, ``meta.resources[key].resumed`` / ``read_at``), sorted by key."""
+    collection (``meta.resumed``, ``meta.resources[key].resumed`` / ``read_at``), sorted by key. Resources that
+    are not applicable (not served by this release, status ``unavailable``) are left out: nothing was resumed."""
     meta = view.meta
     resources = meta.get("resources") or {}
     keys = set(k for k in (meta.get("resumed") or []) if isinstance(k, str))
     keys.update(k for k, v in resources.items() if isinstance(v, dict) and v.get("resumed"))
+    keys = [k for k in keys if (resources.get(k) or {}).get("status") != "unavailable"]
     return [(k, (resources.get(k) or {}).get("read_at")) for k in sorted(keys)]
+
+
+def _resumed_times(view, resumed):
+    """The parsed read times of the resumed resources; meta.resumed_from only when none of them has one."""
+    times = [parse_time(t) for _k, t in resumed if t]
+    times = [t for t in times if t is not None]
+    if not times:
+        times = [t for t in [parse_time(view.meta.get("resumed_from"))] if t is not None]
+    return times
 
 
 def collection_window(view):
@@ -124,8 +135,7 @@ def collection_window(view):
     resumed = resumed_resources(view)
     if not resumed:
         return None
-    times = [parse_time(t) for _k, t in resumed if t] + [parse_time(view.meta.get("resumed_from"))]
-    times = [t for t in times if t is not None]
+    times = _resumed_times(view, resumed)
     start = min(times) if times else None
     end = parse_time(view.collected_at)
     try:
@@ -136,6 +146,12 @@ def collection_window(view):
     return iso(start) if start else None, iso(end) if end else view.collected_at
 
 
+def time_range(start, end):
+    """"2026-12-03 16:05 UTC to 2026-12-03 16:31 UTC"; one time when both read the same ("16:05 to 16:05")."""
+    first, last = display(start), display(end)
+    return first if first == last else "%s to %s" % (first, last)
+
+
 def collected_text(view):
     """"Data collected" for people: one time, or the range from the earliest resumed read to the end."""
     window = collection_window(view)
@@ -144,23 +160,25 @@ def collected_text(view):
     start, end = window
     if not start:
         return "%s (part of the data was read earlier by an interrupted run; when is not recorded)" % display(end)
-    return "%s to %s (partly resumed from an interrupted run)" % (display(start), display(end))
+    return "%s (partly resumed from an interrupted run)" % time_range(start, end)
 
 
 def resume_banner(view):
-    """The banner a report with resumed data opens with (executive summary and appendix); None otherwise."""
+    """The one-sentence banner a report with resumed data opens with (executive summary and appendix); None
+    otherwise. The appendix's "Resources read" table names the resumed resources and when each was read."""
     resumed = resumed_resources(view)
     if not resumed:
         return None
-    window = collection_window(view)
-    rows = [[key, display(read_at) if read_at else "earlier (time not recorded)"] for key, read_at in resumed]
-    total = len(view.meta.get("resources") or {}) or len(resumed)
-    return {"type": "banner", "tone": "warn", "title": "Part of this data was resumed from an earlier collection",
-            "text": "%d of the %d resources in this report were not read again: an earlier, interrupted collection "
-                    "had read them and this run reused them (collect_resume; collect_resume_max_age limits how old "
-                    "they may be). They describe the cluster as it was when they were read. Data collected: %s."
-                    % (len(resumed), total, collected_text(view) if window else display(view.collected_at)),
-            "columns": ["Resource", "Read at"], "rows": rows}
+    resources = view.meta.get("resources") or {}
+    total = len([k for k, v in resources.items() if not (isinstance(v, dict) and v.get("status") == "unavailable")])
+    total = max(total, len(resumed))
+    times = _resumed_times(view, resumed)
+    when = ("read %s" % time_range(iso(min(times)), iso(max(times)))) if times else "read earlier (time not recorded)"
+    return {"type": "banner", "tone": "warn", "title": None,
+            "text": "Part of this data was resumed from an earlier collection: %s of the %d resources in this report "
+                    "come from an interrupted run (%s), the rest from this run of %s." % (
+                        len(resumed), total, when, display(view.collected_at)),
+            "columns": [], "rows": []}
 
 
 def incomplete_banner(view):

@@ -89,8 +89,9 @@ def test_resumed_data_banner_and_collection_range(doc):
     html, md = files["report.html"], files["report.md"]
     for sid in ("executive_summary", "appendix"):
         banner = next(b for b in section(model, sid)["blocks"] if b["type"] == "banner")
-        assert banner["rows"] == [["hardware.cnodes", "2026-12-03T16:05:12Z".replace("T", " ")[:16] + " UTC"],
-                                  ["hardware.ssds", "2026-12-03 16:06 UTC"]]
+        # m10 (issue 12): one sentence; the appendix's "Resources read" table lists the resumed resources
+        assert not banner["rows"] and "2 of the " in banner["text"]
+        assert "(read 2026-12-03 16:05 UTC to 2026-12-03 16:06 UTC)" in banner["text"]
     assert html.count('class="banner warn"') == 2
     assert "Part of this data was resumed from an earlier collection" in md
     # "Data collected" is the range from the earliest read to the end of the collection, on the cover and at a glance

@@ -200,3 +200,44 @@ def test_rack_height_from_the_rack_record(doc):
     blocks = [b for b in section(model, "hardware")["blocks"] if b.get("type") == "columns"]
     summary = dict((row[0], row[1]) for row in blocks[0]["blocks"][1]["rows"])
     assert summary["Height"].endswith(" U") and summary["Units free"].endswith(" U")
+
+
+# ---- m10: the resume banner is one sentence, without not-applicable resources or a degenerate time range -------
+def _resumed(doc, at="2026-12-03T16:05:12Z"):
+    doc["collected_at"] = "2026-12-03T16:30:00Z"
+    doc["meta"]["elapsed_s"] = 0
+    remove(doc, "security", "apitokens", status="unavailable", reason="API tokens arrive in VAST 5.3")
+    doc["meta"]["resources"]["security.apitokens"].update(resumed=True, read_at="2026-12-03T15:00:00Z")
+    doc["meta"]["resumed"] = ["hardware.cnodes", "hardware.ssds", "security.apitokens"]
+    doc["meta"]["resumed_from"] = "2026-12-03T15:00:00Z"
+    for key in ("hardware.cnodes", "hardware.ssds"):
+        doc["meta"]["resources"][key].update(resumed=True, read_at=at)
+    return doc
+
+
+def test_resume_banner_is_one_sentence_without_not_applicable_resources(doc):
+    files, model, _f = render(_resumed(doc))
+    banners = [b for s in model["sections"] for b in s["blocks"] if b.get("type") == "banner"]
+    assert len(banners) == 2
+    for banner in banners:
+        assert not banner["rows"] and not banner.get("title")
+        assert banner["text"].count(". ") == 0 and banner["text"].endswith(".")
+        assert "2 of the " in banner["text"] and "apitokens" not in banner["text"]
+        assert "(read 2026-12-03 16:05 UTC)" in banner["text"]              # one time, not "16:05 to 16:05"
+        assert "15:00" not in banner["text"]                                # the not-applicable resource's time
+    md = files["report.md"]
+    assert "> Part of this data was resumed from an earlier collection: 2 of the " in md
+    assert "16:05 UTC to 2026-12-03 16:05 UTC" not in md + files["report.html"]
+    assert "security.apitokens" not in [r["resource"] for r in model["resumed"]]
+    resources = next(b for b in section(model, "appendix")["blocks"] if b.get("title") == "Resources read")
+    status = dict((r[0], r[1]["badge"]) for r in resources["rows"])
+    assert status["security.apitokens"].lower() == "not applicable" and status["hardware.cnodes"] == "Resumed"
+
+
+def test_collected_range_is_one_time_when_start_and_end_agree(doc):
+    doc["collected_at"], doc["meta"]["elapsed_s"] = "2026-12-03T16:30:00Z", 0
+    doc["meta"]["resumed"], doc["meta"]["resumed_from"] = ["hardware.cnodes"], "2026-12-03T16:30:00Z"
+    doc["meta"]["resources"]["hardware.cnodes"].update(resumed=True, read_at="2026-12-03T16:30:00Z")
+    files, model, _f = render(doc)
+    assert "2026-12-03 16:30 UTC (partly resumed from an interrupted run)" in files["report.md"]
+    assert "16:30 UTC to 2026-12-03 16:30 UTC" not in files["report.md"] + files["report.html"]
