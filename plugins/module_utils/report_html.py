@@ -158,8 +158,8 @@ def render_health(block):
 
 def render_banner(block):
     title = ('<p class="banner-title">%s</p>' % esc(block["title"])) if block.get("title") else ""
-    out = ['<div class="banner %s" role="note">%s<p>%s</p>' % (esc(block.get("tone") or "warn"), title,
-                                                             esc(block["text"]))]
+    tone = esc(block.get("tone") or "warn")
+    out = ['<div class="banner %s" role="note">%s<p>%s</p>' % (tone, title, esc(block["text"]))]
     if block.get("rows"):
         out.append(render_table({"columns": block["columns"], "rows": block["rows"], "total": len(block["rows"]),
                                  "numeric": []}, sortable=False))

@@ -40,7 +40,7 @@ import tempfile
 import time
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.atomic_files import (
-    atomic_file, atomic_write, fsync_dir, temp_path, unlink_quietly)
+    atomic_file, atomic_write, temp_path, unlink_quietly)
 from ansible_collections.vastops.asbuilt.plugins.module_utils.normalise import canonical_json, sort_key
 
 SCHEMA_VERSION = 1
