@@ -61,6 +61,52 @@ def days_between(later, earlier):
     return (later - earlier).total_seconds() / 86400.0
 
 
+def time_text(value):
+    """A time as the report writes it: "2026-11-01 11:51 UTC" (an aware datetime or anything parse_time reads);
+    "-" when there is none; text that is not a time is returned as it is."""
+    parsed = parse_time(value)
+    if parsed is None:
+        return "-" if value in (None, "") else str(value)
+    return parsed.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def age_text(seconds):
+    """How long ago, in words: "45 minutes ago", "26 hours ago" (up to 48 hours), "33 days ago" (beyond)."""
+    hours = float(seconds) / 3600.0
+    if hours < 1:
+        return "%s ago" % plural(int(round(hours * 60)), "minute")
+    if hours <= 48:
+        return "%s ago" % plural(int(round(hours)), "hour")
+    return "%s ago" % plural(int(round(hours / 24.0)), "day")
+
+
+_PERIOD = re.compile(r"^\s*(\d+)\s*([smhHdDwWMyY])\s*$")
+# VAST writes periods as a count and a unit letter: "30m" (minutes), "1h", "7d" or "1D", "8w", "1M" (months), "1y".
+_PERIOD_UNITS = {"s": "second", "m": "minute", "h": "hour", "d": "day", "w": "week", "M": "month", "y": "year"}
+
+
+def period_text(value):
+    """A VAST period (snapshot schedule or retention) in words: "7d" and "7D" -> "7 days", "1h" -> "1 hour",
+    "8w" -> "8 weeks", "1M" -> "1 month", "30m" -> "30 minutes"; anything else is returned as text()."""
+    match = _PERIOD.match(value) if isinstance(value, str) else None
+    if not match:
+        return text(value)
+    unit = match.group(2)
+    unit = unit if unit == "M" else unit.lower()
+    return plural(int(match.group(1)), _PERIOD_UNITS[unit])
+
+
+def round_percent(value, digits=2):
+    """A percentage for machine-readable output: rounded to *digits* decimals (57.49999999999993 -> 57.5); None
+    stays None."""
+    if value is None:
+        return None
+    try:
+        return round(float(value), digits)
+    except (TypeError, ValueError):
+        return None
+
+
 def iso(value):
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
 
@@ -181,6 +227,13 @@ def placed_boxes(boxes_by_kind):
     return out
 
 
+def box_name(box):
+    """A box's name for people: its id when it has no name, "unnamed" when it has neither."""
+    if box.get("name"):
+        return box["name"]
+    return str(box["id"]) if box.get("id") not in (None, "") else "unnamed"
+
+
 def unit_collisions(placed):
     """[(rack, unit, [box names])] where two boxes of one rack claim the same rack unit."""
     claims = {}
@@ -188,7 +241,7 @@ def unit_collisions(placed):
         if rack is None or unit is None:
             continue
         for u in range(unit, unit + height):
-            claims.setdefault((rack, u), []).append(box.get("name") or str(box.get("id")))
+            claims.setdefault((rack, u), []).append(box_name(box))
     return [(rack, unit, names) for (rack, unit), names in sorted(claims.items()) if len(names) > 1]
 
 

@@ -19,7 +19,7 @@ import json
 import os
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import (
-    human_bytes, iso, plural, text, utcnow,
+    human_bytes, iso, plural, round_percent, text, utcnow,
 )
 from ansible_collections.vastops.asbuilt.plugins.module_utils.health import verdict, verdict_tone
 from ansible_collections.vastops.asbuilt.plugins.module_utils.health_checks_hw import used_percent
@@ -36,6 +36,43 @@ SEVERITIES = ("critical", "major", "minor", "info")
 TONE = {"critical": "bad", "major": "warn", "minor": "minor", "info": "info"}
 STATUS_TEXT = {"refreshed": "refreshed by this run", "earlier": "from an earlier run", "failed": "failed in this run",
                "missing": "no report yet"}
+# The as-built playbook records a failure as "<name of the task that failed>: <error message>" (asbuilt_failure).
+# The reader of the index wants the message: the task name is stripped when the entry names it (failed_task) or,
+# without it, when it is the name of a task of the collect, healthcheck or report role ("a task" when unnamed).
+ROLE_TASKS = frozenset((
+    "a task",
+    # collect
+    "Work out the cluster's directory and what to read",
+    "Collect from the cluster, or use an existing snapshot (offline)",
+    "List the earlier runs of this cluster", "Check that there is a snapshot to re-render",
+    "Read the snapshot's description (validates it)", "Decide whether the snapshot belongs to a run of this cluster",
+    "Re-render in place when the snapshot belongs to a run of this cluster",
+    "Copy a foreign snapshot into a new run directory", "Create the run directory and copy the snapshot into it",
+    "Remember the run directory and snapshot", "Remember what the snapshot holds",
+    "Prepare the cluster's staging directory", "Read the cluster into the snapshot",
+    "Stop when the cluster could not be read", "Leave no empty directory behind when nothing can be resumed",
+    "Read the cluster into the snapshot (failed)", "File the snapshot in a new run directory",
+    "Remember the run directory and the snapshot for the roles that follow",
+    # healthcheck
+    "Check that there is a snapshot to evaluate", "Evaluate the health rules", "Remember the findings for the report",
+    "Summarise the findings", "Apply healthcheck_fail_on",
+    "Stop when a finding reaches healthcheck_fail_on, or rules could not be evaluated",
+    # report
+    "Check that there is a snapshot to render", "Render the report", "Say where the report is",
+))
+
+
+def failure_reason(error, failed_task=None):
+    """Why a cluster has no report, for the reader: the error message without the name of the task that failed.
+
+    "Read the cluster into the snapshot (failed): Cannot connect to ..." -> "Cannot connect to ..."."""
+    error = text(error).strip() if error not in (None, "") else ""
+    tasks = [failed_task] if failed_task else []
+    for task in tasks + sorted(ROLE_TASKS, key=len, reverse=True):
+        prefix = "%s: " % task
+        if error.startswith(prefix) and error[len(prefix):].strip():
+            return error[len(prefix):].strip()
+    return error
 
 
 # ---- one cluster's summary (vast_report) ---------------------------------------------------------------------
@@ -55,7 +92,7 @@ def report_summary(view, findings, model):
     missing = [s for s in model["sections"] if s["status"] == "unavailable"]
     errors = view.meta.get("errors") or {}
     return {"cluster_name": view.cluster_name, "sw_version": view.cluster.get("sw_version"),
-            "psnt": view.cluster.get("psnt"), "used_percent": used_percent(cluster) if cluster else None,
+            "psnt": view.cluster.get("psnt"), "used_percent": round_percent(used_percent(cluster)) if cluster else None,
             "usable_bytes": cluster.get("usable_capacity_bytes"), "nodes": counts, "collected_at": view.collected_at,
             "collected_text": collected_text(view), "generated_at": model.get("generated_at"),
             "health": health_summary(findings),
@@ -122,6 +159,7 @@ def fleet_document(clusters, dest_dir, title="VAST fleet"):
         name = str(entry.get("name") or "?")
         summary = entry.get("summary") or {}
         error = entry.get("error") or ""
+        failed_task = entry.get("failed_task") or None
         run_dir = None
         if summary:
             status = "refreshed"
@@ -132,11 +170,12 @@ def fleet_document(clusters, dest_dir, title="VAST fleet"):
         report = entry.get("report") or summary.get("html")
         health = health_summary({"summary": summary["health"]}) if summary.get("health") else None
         row = {"name": name, "status": status, "status_text": STATUS_TEXT[status], "error": error,
+               "reason": failure_reason(error, failed_task) if error else "", "failed_task": failed_task,
                "cluster_name": summary.get("cluster_name"), "has_report": bool(summary),
                "link": os.path.relpath(report, dest_dir) if report else None,
                "run": os.path.basename(os.path.dirname(report)) if report else None,
                "sw_version": summary.get("sw_version"), "psnt": summary.get("psnt"),
-               "used_percent": summary.get("used_percent"), "usable_bytes": summary.get("usable_bytes"),
+               "used_percent": round_percent(summary.get("used_percent")), "usable_bytes": summary.get("usable_bytes"),
                "nodes": summary.get("nodes"), "collected_at": summary.get("collected_at"),
                "collected_text": summary.get("collected_text"),
                "health": health, "not_collected": summary.get("not_collected") or [],
@@ -199,7 +238,7 @@ def _status_html(row):
     if row["status"] == "failed":
         last = ('<br/><span class="more">last report: %s</span>' % esc(row["run"])) if row["has_report"] else \
             '<br/><span class="more">no earlier report</span>'
-        return '<span class="badge bad">failed</span> %s%s' % (esc(row["error"]), last)
+        return '<span class="badge bad">failed</span> %s%s' % (esc(row["reason"]), last)
     return '<span class="badge muted">no report yet</span><br/><span class="more">not part of this run</span>'
 
 
@@ -269,9 +308,9 @@ def render_md(doc):
              "|---|---|---|---|---|---|"]
     for r in doc["clusters"]:
         name = "[%s](%s)" % (md(r["name"]), r["link"].replace(" ", "%20")) if r["link"] else md(r["name"])
-        last = ("; last report %s" % r["run"]) if r["has_report"] else "; no earlier report"
+        last = ("; last report %s" % text(r["run"])) if r["has_report"] else "; no earlier report"
         status = {"refreshed": "this run", "earlier": "earlier run (%s)" % (r["run"] or "-"),
-                  "failed": "FAILED in this run: %s%s" % (r["error"], last), "missing": "no report yet"}[r["status"]]
+                  "failed": "FAILED in this run: %s%s" % (r["reason"], last), "missing": "no report yet"}[r["status"]]
         if not r["has_report"]:
             cells = ["-", "-", "-", "-", status]
         else:

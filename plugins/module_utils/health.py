@@ -133,7 +133,8 @@ def not_applicable_reason(resource, why):
     if match:
         return "%s %s removed in VAST %s (this cluster runs %s)" % (
             label[0].upper() + label[1:], "were" if plural else "was", match.group(1), _release(match.group(2)))
-    return "%s %s not served by this cluster (%s)" % (label[0].upper() + label[1:], "are" if plural else "is", why)
+    return "%s %s not served by this cluster (%s)" % (
+        label[0].upper() + label[1:], "are" if plural else "is", why or "no reason given")
 
 
 def evaluate_rule(rule, view, params, now, max_items=DEFAULT_MAX_ITEMS):

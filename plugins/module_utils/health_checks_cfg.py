@@ -11,7 +11,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import (
-    certificate_not_after, days_between, iso, parse_time, plural,
+    age_text, certificate_not_after, days_between, iso, parse_time, plural, time_text,
 )
 from ansible_collections.vastops.asbuilt.plugins.module_utils.health_checks_hw import item, name_of
 from ansible_collections.vastops.asbuilt.plugins.module_utils.snapshot_view import DataUnavailable
@@ -294,8 +294,8 @@ def replication_peers(view, params, now):
         state, health = _upper(peer.get("state")), _upper(peer.get("health"))
         if state != "CONNECTED" or health not in ("", "HEALTHY", "OK"):
             why = peer.get("state_description") or ""
-            items.append(item(name_of(peer), "state %s, health %s%s" % (peer.get("state"), peer.get("health") or "-",
-                                                                        (" (%s)" % why) if why else "")))
+            items.append(item(name_of(peer), "state %s, health %s%s" % (
+                peer.get("state") or "not reported", peer.get("health") or "not reported", (" (%s)" % why) if why else "")))
     return items, plural(len(peers), "peer") if peers else "no replication peer"
 
 
@@ -311,15 +311,15 @@ def replication_lag(view, params, now):
         if last is None:
             items.append(item(name_of(pp), "no restore point yet"))
             continue
-        age = (now - last).total_seconds() / 3600.0
-        if age > hours:
-            items.append(item(name_of(pp), "last restore point %s (%.0f hours ago)" % (iso(last), age)))
+        age = (now - last).total_seconds()
+        if age > hours * 3600.0:
+            items.append(item(name_of(pp), "last restore point %s (%s)" % (time_text(last), age_text(age))))
     return items, plural(remote, "replicated path")
 
 
 def s3_targets(view, params, now):
     targets = view.require("replicationtargets")
-    items = [item(name_of(t), "state %s%s" % (t.get("state"), (" (%s)" % t["state_description"])
+    items = [item(name_of(t), "state %s%s" % (t.get("state") or "not reported", (" (%s)" % t["state_description"])
                                               if t.get("state_description") else ""))
              for t in targets if _upper(t.get("state")) not in ("ACTIVE", "OK", "HEALTHY")]
     return items, plural(len(targets), "target") if targets else "no S3 target"

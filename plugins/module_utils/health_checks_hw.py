@@ -27,7 +27,11 @@ def item(obj, detail):
 
 
 def name_of(rec):
-    return rec.get("name") or rec.get("hostname") or rec.get("title") or str(rec.get("id"))
+    """The name of a record for people: its id when it has no name, "unnamed" when it has no id either."""
+    name = rec.get("name") or rec.get("hostname") or rec.get("title")
+    if name:
+        return name
+    return str(rec["id"]) if rec.get("id") not in (None, "") else "unnamed"
 
 
 def _upper(value):
@@ -141,7 +145,7 @@ def _devices_failed(view, name):
             extra = " (%s)" % reason if reason not in (None, "", "NONE") else ""
             where = dev.get("dbox") or dev.get("box") or ""
             place = (", in %s" % where) if where else ""
-            items.append(item(name_of(dev), "state %s%s%s" % (dev.get("state"), extra, place)))
+            items.append(item(name_of(dev), "state %s%s%s" % (dev.get("state") or "not reported", extra, place)))
         elif dev.get("enabled") is False:
             items.append(item(name_of(dev), "disabled"))
     return items, plural(len(devices), "device")

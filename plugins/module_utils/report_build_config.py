@@ -222,7 +222,7 @@ def logical(b, sec):
     blocks.append({"type": "cards", "cards": cards})
     if views is not None:
         protocols = _counter(views, "protocols")
-        blocks.append({"type": "bars", "title": "Views by protocol",
+        blocks.append({"type": "bars", "title": "Views by protocol", "columns": ["Protocol", "Views"],
                        "items": [[k, v / float(max(protocols.values())), plural(v, "view")]
                                  for k, v in sorted(protocols.items(), key=lambda kv_: -kv_[1])]} if protocols else
                       note("No view is defined."))

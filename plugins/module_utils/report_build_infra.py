@@ -8,7 +8,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import (
-    human_bytes, human_bytes_split, human_duration, placed_boxes, plural, text, unit_collisions,
+    box_name, human_bytes, human_bytes_split, human_duration, placed_boxes, plural, round_percent, text,
+    unit_collisions,
 )
 from ansible_collections.vastops.asbuilt.plugins.module_utils.health import sorted_results, verdict, verdict_tone
 from ansible_collections.vastops.asbuilt.plugins.module_utils.health_checks_hw import used_percent
@@ -46,7 +47,7 @@ def capacity_figures(cluster, findings):
     thresholds = (findings or {}).get("thresholds") or {}
     used = (float(usable) - float(free)) if usable and free is not None else None
     total_text, used_text, free_text = human_bytes_split(usable, used)
-    return {"used_percent": used_percent(cluster),
+    return {"used_percent": round_percent(used_percent(cluster)),
             "usable": usable, "usable_free": free, "usable_used": used,
             # displayed in one unit so that used + free = usable as printed
             "usable_text": total_text, "usable_used_text": used_text,
@@ -261,7 +262,10 @@ def capacity(b, sec):
     rows.sort(key=lambda r: -(r[1] or 0))
     top = rows[: (10 if b.level == 2 else 25)]
     biggest = float(top[0][1] or 1)
+    # The chart's data are the first rows of the table that follows: Markdown, which cannot draw the chart, shows
+    # the table only (``same_as``).
     sec["blocks"].append({"type": "bars", "title": "Largest directories (usable capacity)",
+                          "columns": ["Directory", "Used"], "same_as": "Capacity by directory",
                           "items": [[r[0], (r[1] or 0) / biggest, human_bytes(r[1])] for r in top]})
     limit = b.cap()
     sec["blocks"].append({"type": "table", "title": "Capacity by directory", "total": len(rows), "csv": None,
@@ -278,7 +282,7 @@ def rack_block(b):
     # A rack's height comes only from its record: with the record unreadable (or silent on it) the height is
     # unknown, and the drawing stops at the highest box instead of inventing a 42 U rack.
     for rack in b.records("racks") or []:
-        name = rack.get("name") or "rack %s" % rack.get("id")
+        name = rack.get("name") or ("rack %s" % rack["id"] if rack.get("id") not in (None, "") else "unnamed rack")
         units = _int_or_none(rack.get("number_of_units"))
         racks[name] = {"name": name, "units": units or 0, "height_known": bool(units), "row": rack.get("row") or "",
                        "boxes": []}
@@ -287,9 +291,10 @@ def rack_block(b):
     for rack, unit, names in unit_collisions(placed):
         collided.update((rack, n) for n in names)
     for kind, box, rack, unit, height in placed:
-        entry = {"name": box.get("name") or str(box.get("id")), "kind": KIND_LETTER[kind], "kind_label": KIND_LABEL[kind],
+        name = box_name(box)
+        entry = {"name": name, "kind": KIND_LETTER[kind], "kind_label": KIND_LABEL[kind],
                  "unit": unit, "height": height, "state": box.get("state"),
-                 "collision": (rack, box.get("name") or str(box.get("id"))) in collided}
+                 "collision": (rack, name) in collided}
         if rack is None or unit is None:
             unplaced.append(entry)
             continue

@@ -8,7 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import (
-    certificate_not_after, human_bytes, human_duration, iso, text,
+    certificate_not_after, human_bytes, human_duration, iso, period_text, text,
 )
 from ansible_collections.vastops.asbuilt.plugins.module_utils.health import sorted_results
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_build_infra import SEVERITY_TONE
@@ -158,11 +158,13 @@ def _tenant_of(rec, names):
 
 # ---- data protection -----------------------------------------------------------------------------------------
 def _frames(policy):
+    """Schedule and retention of a protection policy in words, like every period of the report: "every 1 hour,
+    keep 2 days local, 14 days remote" (VAST writes "every 1h, keep-local 2d, keep-remote 14d")."""
     frames = policy.get("frames") or []
-    return "; ".join("every %s, keep %s local%s" % (f.get("every"), f.get("keep-local"),
-                                                    (", %s remote" % f["keep-remote"]) if f.get("keep-remote") not in
-                                                    (None, "", "0") else "") for f in frames) or \
-        text(policy.get("pretty_schedules"))
+    return "; ".join("every %s, keep %s local%s" % (period_text(f.get("every")), period_text(f.get("keep-local")),
+                                                    (", %s remote" % period_text(f["keep-remote"]))
+                                                    if f.get("keep-remote") not in (None, "", "0") else "")
+                     for f in frames) or text(policy.get("pretty_schedules"))
 
 
 def data_protection(b, sec):
@@ -205,10 +207,11 @@ def data_protection(b, sec):
                                  r.get("role")], empty="No replication stream.")
     blocks += b.table("snapshotpolicies", "Legacy snapshot policies", ["Policy", "Path", "Schedule", "Keep", "Enabled"],
                       lambda p: [p.get("name"), p.get("path"), p.get("humanize_schedule") or p.get("schedule"),
-                                 p.get("snapshot_expiration"), yes_no(p.get("enabled"))], empty="None.")
+                                 period_text(p.get("snapshot_expiration")), yes_no(p.get("enabled"))],
+                      empty="No legacy snapshot policy is configured.")
     blocks += b.table("globalsnapstreams", "Global snapshot clones", ["Name", "Source", "Target path", "State"],
                       lambda g: [g.get("name"), g.get("source_path"), g.get("loanee_root_path"), badge(g.get("state"))],
-                      empty="None.")
+                      empty="No global snapshot clone is configured.")
     if b.level >= 3:
         blocks += b.table("snapshots", "Snapshots", ["Snapshot", "Path", "Policy", "Created", "Expires", "Locked"],
                           lambda s: [s.get("name"), s.get("path"), s.get("protection_policy") or s.get("policy"),

@@ -121,6 +121,8 @@ def render_health(block):
     failing = [r for r in results if r["status"] == "fail"]
     if not failing:
         out.append('<p class="note">No rule found a problem.</p>')
+    else:
+        out.append(_caption("Findings"))
     for r in failing:
         out.append('<div class="finding %s" id="rule-%s"><h4>%s <code>%s</code> %s</h4>' % (
             esc(r["severity"]), esc(r["id"]), _severity_badge(r["severity"]), esc(r["id"]), esc(r["title"])))
@@ -152,7 +154,8 @@ def render_health(block):
     if disabled:
         out.append('<p class="note">Disabled by configuration: %s.</p>' % esc(", ".join(r["id"] for r in disabled)))
     if block.get("reference_time"):
-        out.append('<p class="more">Dates were judged against %s (the collection time).</p>' % esc(block["reference_time"]))
+        out.append('<p class="more">Dates were judged against %s (the collection time).</p>' % esc(
+            display(block["reference_time"])))
     return "".join(out)
 
 
@@ -229,9 +232,9 @@ def render(model, primary=None, accent=None, logo_data_uri=None):
             ('<span class="flag">%s</span>' % esc(flag)) if flag else ""))
     out.append("</ol></nav><main>")
     for sec in model["sections"]:
-        out.append('<section class="section" id="sec-%s"><h2><span class="num">%d</span>%s</h2>'
-                   '<p class="level">Detail level %d (%s)</p>' % (
-                       esc(sec["id"]), sec["number"], esc(sec["title"]), sec["level"], esc(sec["level_name"])))
+        # the detail level of every section is listed once, in the appendix
+        out.append('<section class="section" id="sec-%s"><h2><span class="num">%d</span>%s</h2>' % (
+            esc(sec["id"]), sec["number"], esc(sec["title"])))
         if sec.get("note"):
             tone = "missing" if sec["status"] == "unavailable" else "info"
             out.append('<p class="note %s">%s</p>' % (tone, esc(sec["note"])))

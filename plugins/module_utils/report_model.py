@@ -19,7 +19,9 @@ collected or not served: ``note`` says why). Blocks (``type`` and fields):
 ``para``     text                                    a paragraph of prose (the executive summary's narrative)
 ``rack``     racks [...], unplaced [...]             drawn as SVG (HTML) or listed (Markdown)
 ``capacity`` figures {...}                           drawn as SVG (HTML) or listed (Markdown)
-``bars``     title, items [[label, value, text]]     a horizontal bar chart
+``bars``     title, items [[label, value, text]]     a horizontal bar chart; ``columns`` [label, text] head its
+                                                     Markdown table, ``same_as`` names a table of the section
+                                                     that holds the same data (Markdown then shows that only)
 ``health``   summary, results                        the health summary / findings
 ``banner``   title, text, tone, rows                 a message the reader must not miss (resumed data)
 
@@ -246,7 +248,7 @@ class Builder:
         if where is not None:
             recs = [r for r in recs if where(r)]
         if not recs:
-            return [heading(title), note(empty or "None configured.")] if title else [note(empty or "None.")]
+            return [heading(title), note(empty or "None configured.")] if title else [note(empty or "None configured.")]
         ordered = sorted(recs, key=sort or (lambda r: natural_key(r.get("name") or r.get("id"))))
         limit = self.cap() if cap else len(ordered)
         rows = [row_fn(r) for r in ordered[:limit]]

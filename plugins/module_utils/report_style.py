@@ -45,10 +45,9 @@ nav.toc .n{color:var(--muted);min-width:18px}
 nav.toc .flag{margin-left:auto;font-size:11px;color:var(--muted)}
 main{min-width:0}
 section.section{padding:26px 48px 30px;border-bottom:1px solid var(--line)}
-section.section>h2{font-size:22px;font-weight:650;margin:0 0 4px;display:flex;align-items:center;gap:12px;color:var(--brand)}
+section.section>h2{font-size:22px;font-weight:650;margin:0 0 14px;display:flex;align-items:center;gap:12px;color:var(--brand)}
 section.section>h2 .num{display:inline-flex;align-items:center;justify-content:center;min-width:32px;height:32px;
 border-radius:16px;background:var(--brand);color:#fff;font-size:15px}
-.level{font-size:12px;color:var(--muted);margin:0 0 14px 44px}
 h3{font-size:15.5px;margin:22px 0 6px;color:var(--ink)}
 h4{font-size:14px;margin:0 0 4px}
 .note{margin:8px 0;padding:8px 12px;border-radius:5px;background:var(--soft);border-left:4px solid #9fb3c8;font-size:13px}

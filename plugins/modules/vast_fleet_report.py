@@ -48,8 +48,16 @@ options:
           when O(clusters[].summary) is not given.
         type: path
       error:
-        description: Why this run wrote no report for the cluster (the cluster is listed as failed in this run; its
-          last report, if any, is still linked).
+        description:
+          - Why this run wrote no report for the cluster (the cluster is listed as failed in this run; its last
+            report, if any, is still linked).
+          - "The index shows the error message only. An error written as C(<task name>: <message>), as the as-built
+            playbook records it, loses the task name when O(clusters[].failed_task) names it, or when it is the name
+            of a task of the collect, healthcheck or report role; C(fleet.json) keeps the error as given (C(error)),
+            the message (C(reason)) and O(clusters[].failed_task)."
+        type: str
+      failed_task:
+        description: The name of the task that failed, when O(clusters[].error) starts with it.
         type: str
   title:
     description: Title of the page.
@@ -121,7 +129,7 @@ ARGUMENT_SPEC = dict(
     dest=dict(type="path", required=True),
     clusters=dict(type="list", elements="dict", required=True, options=dict(
         name=dict(type="str", required=True), summary=dict(type="dict"), report=dict(type="path"),
-        dir=dict(type="path"), error=dict(type="str"))),
+        dir=dict(type="path"), error=dict(type="str"), failed_task=dict(type="str"))),
     title=dict(type="str", default="VAST fleet as-built reports"),
     company=dict(type="str"),
     colors=dict(type="dict", options=dict(primary=dict(type="str"), accent=dict(type="str"))),

@@ -46,7 +46,8 @@ def test_hostile_names_are_escaped(view):
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
     assert html.count("<script>") == 1                 # only the report's own sort script
     md = files["report.md"]
-    assert "<script>" not in md and "\\|" in md
+    # issue 13: Markdown escapes a tag with a backslash ("\<script>"), never as HTML ("&lt;script&gt;")
+    assert "<script>" not in md.replace("\\<", "") and "\\<script>" in md and "\\|" in md
     rows = list(csv.reader(io.StringIO(files["views.csv"])))
     paths = [r[0] for r in rows[1:]]
     assert "'/" + FORMULA not in paths and ("/" + FORMULA) in paths   # starts with "/": not a formula
@@ -103,7 +104,8 @@ def test_markdown_mirrors_the_html(view):
     html, md = files["report.html"], files["report.md"]
     root = ET.fromstring(html.split("\n", 1)[1])
     titles = [h.text for h in root.iter("h3") if h.text]
-    for title in titles:
+    # issue 13: a chart whose rows a table of the section shows is not repeated in Markdown
+    for title in [t for t in titles if t != "Largest directories (usable capacity)"]:
         assert "### %s" % title.replace("_", "\\_") in md, title
 
 
