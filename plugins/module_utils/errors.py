@@ -31,6 +31,7 @@ SECRET_KEYS = frozenset((
 
 _JWT_RE = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")
 _HEADER_RE = re.compile(r"(?i)\b(Api-Token|Bearer|Basic)(\s+)([^\s'\",;]+)")
+_PROSE_WORD_RE = re.compile(r"^[a-z]{2,}[.:)]?$")
 # a secret-looking key, possibly with a prefix (auth_token, x-api-token, md5_password, client_secret)
 _PAIR_KEYS = r"(?:[A-Za-z0-9]+[_-])*(?:password|passwd|secret|token|access|refresh|bindpw)"
 # A quoted key (JSON, a Python literal) is a pair when followed by what such a document holds: a quoted string or
@@ -74,6 +75,14 @@ def register_basic_credentials(username, password):
         register_secret(base64.b64encode(("%s:%s" % (username, password)).encode("utf-8")).decode("ascii"))
 
 
+def _header_value(match):
+    """Redact the value after ``Basic``/``Bearer``/``Api-Token``, unless it is a word of prose ("HTTP Basic
+    authentication.", "a Bearer token"): credentials are base64 or token strings, never a lower-case word."""
+    if _PROSE_WORD_RE.match(match.group(3)):
+        return match.group(0)
+    return match.group(1) + match.group(2) + REDACTED
+
+
 def _scrub_text(text):
     with _secrets_lock:
         known = sorted(_secrets, key=len, reverse=True)
@@ -81,7 +90,7 @@ def _scrub_text(text):
         if value in text:
             text = text.replace(value, REDACTED)
     text = _JWT_RE.sub(REDACTED, text)
-    text = _HEADER_RE.sub(lambda m: m.group(1) + m.group(2) + REDACTED, text)
+    text = _HEADER_RE.sub(_header_value, text)
     text = _QUOTED_PAIR_RE.sub(lambda m: m.group(1) + REDACTED, text)
     text = _BARE_PAIR_RE.sub(lambda m: m.group(1) + REDACTED, text)
     return text

@@ -36,6 +36,25 @@ def test_scrub_patterns():
     assert REDACTED in out
 
 
+@pytest.mark.parametrize("text", [
+    "The cluster has no JWT token endpoint; using HTTP Basic authentication.",
+    "send a Bearer token or use Basic auth)",
+])
+def test_header_words_in_prose_are_kept(text):
+    """The scrubber redacts header values (base64, tokens), not the word after 'Basic' in a sentence."""
+    assert scrub(text) == text
+
+
+@pytest.mark.parametrize("text, secret", [
+    ("Authorization: Basic YWRtaW46c2VjcmV0", "YWRtaW46c2VjcmV0"),
+    ("Basic dXNlcjpwYXNz.", "dXNlcjpwYXNz"),
+    ("Bearer abcdefgh1", "abcdefgh1"),
+    ("Api-Token ABCdef.ghijk", "ABCdef.ghijk"),
+])
+def test_header_values_are_redacted(text, secret):
+    assert secret not in scrub(text)
+
+
 @pytest.mark.parametrize("text, secret", [
     ("password: hunter5", "hunter5"),
     ("password=hunter5&user=bob", "hunter5"),
