@@ -73,3 +73,31 @@ def atomic_write(path, data, mode=0o644):
     with atomic_file(path, mode) as handle:
         handle.write(data)
     return path
+
+
+def directory_problem(directory):
+    """Why new files cannot be created in *directory*, in words, or None when they can.
+
+    Names the real obstacle: a path component that is a file ("/etc/hostname is a file, not a directory"), a
+    directory that does not exist, or one this user cannot write.
+    """
+    directory = os.path.abspath(directory)
+    if os.path.isdir(directory):
+        if not os.access(directory, os.W_OK | os.X_OK):
+            return "the directory %s is not writable by this user" % directory
+        return None
+    probe = directory
+    while not os.path.lexists(probe) and os.path.dirname(probe) != probe:
+        probe = os.path.dirname(probe)
+    if os.path.lexists(probe) and not os.path.isdir(probe):
+        return "%s is a file, not a directory" % probe
+    return "the directory %s does not exist" % directory
+
+
+def os_error_text(exc):
+    """An OSError in words, without the errno prefix: "Permission denied: /srv/asbuilt"."""
+    text = getattr(exc, "strerror", None) or str(exc)
+    filename = getattr(exc, "filename", None)
+    if filename:
+        text += ": %s" % filename
+    return text

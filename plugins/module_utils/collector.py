@@ -52,6 +52,7 @@ import threading
 import time
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils import catalogue
+from ansible_collections.vastops.asbuilt.plugins.module_utils.atomic_files import directory_problem
 from ansible_collections.vastops.asbuilt.plugins.module_utils.errors import (
     NotFound, ResourceUnavailable, VastError, is_transient,
 )
@@ -720,12 +721,13 @@ def check_destination(dest):
 
 def _check_destination(dest):
     directory = os.path.dirname(os.path.abspath(dest))
-    if not os.path.isdir(directory):
-        raise CollectionError("dest: the directory %s does not exist." % directory,
+    problem = directory_problem(directory)
+    if problem and not os.path.isdir(directory):
+        raise CollectionError("dest: %s." % problem,
                               hint="Create it first (for example with ansible.builtin.file state=directory).")
-    if not os.access(directory, os.W_OK | os.X_OK):
-        raise CollectionError("dest: the directory %s is not writable by this user, so the snapshot cannot be "
-                              "written there." % directory, hint="Choose another dest or fix the permissions.")
+    if problem:
+        raise CollectionError("dest: %s, so the snapshot cannot be written there." % problem,
+                              hint="Choose another dest or fix the permissions.")
     try:
         os.unlink(snap.temp_path(directory, os.path.basename(dest)))   # a real probe (root, read-only mounts)
     except (IOError, OSError) as exc:

@@ -24,6 +24,7 @@ from ansible.module_utils.common.validation import (
     check_type_bool, check_type_float, check_type_int, check_type_str,
 )
 
+from ansible_collections.vastops.asbuilt.plugins.module_utils.atomic_files import directory_problem
 from ansible_collections.vastops.asbuilt.plugins.module_utils.errors import (
     OptionError, register_basic_credentials, register_secret,
 )
@@ -172,6 +173,15 @@ def _convert(name, otype, value, secret=False):
     except (TypeError, ValueError):
         raise OptionError(name, "must be %s, got %s" % (
             _TYPE_WORDS[otype], _kind(value) if secret else "%s (%s)" % (_kind(value), _short_repr(value))))
+
+
+def _holds_pem_certificate(path, limit=4 * 1024 * 1024):
+    """True when the file at *path* has a PEM certificate block (what requests' verify= needs)."""
+    try:
+        with open(path, "rb") as handle:
+            return b"-----BEGIN CERTIFICATE-----" in handle.read(limit)
+    except (IOError, OSError):
+        return False
 
 
 def strip_one_line_break(value):
@@ -357,12 +367,16 @@ class ConnectionParams:
                 raise OptionError("ca_path", "%s does not exist" % self.ca_path)
             if not os.access(self.ca_path, os.R_OK):
                 raise OptionError("ca_path", "%s is not readable" % self.ca_path)
+            if os.path.isfile(self.ca_path) and not _holds_pem_certificate(self.ca_path):
+                raise OptionError("ca_path", "%s holds no PEM certificate (a '-----BEGIN CERTIFICATE-----' block): "
+                                  "give the CA certificate that signed the cluster's certificate, in PEM form"
+                                  % self.ca_path)
         for name in ("token_file", "audit_log"):
             path = getattr(self, name)
             if path is not None:
-                parent = os.path.dirname(os.path.abspath(path)) or "."
-                if not os.path.isdir(parent):
-                    raise OptionError(name, "the directory %s does not exist" % parent)
+                problem = directory_problem(os.path.dirname(os.path.abspath(path)) or ".")
+                if problem:
+                    raise OptionError(name, "%s, so %s cannot be written" % (problem, path))
                 if os.path.isdir(path):
                     raise OptionError(name, "%s is a directory; give a file path" % path)
         if self.cache_dir is not None and os.path.exists(self.cache_dir) and not os.path.isdir(self.cache_dir):

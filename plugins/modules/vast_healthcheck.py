@@ -155,7 +155,8 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.health import RuleConfigError, evaluate, sorted_results
 from ansible_collections.vastops.asbuilt.plugins.module_utils.health_rules import SEVERITIES
-from ansible_collections.vastops.asbuilt.plugins.module_utils.atomic_files import atomic_write
+from ansible_collections.vastops.asbuilt.plugins.module_utils.atomic_files import (
+    atomic_write, directory_problem, os_error_text)
 from ansible_collections.vastops.asbuilt.plugins.module_utils.output_files import json_bytes
 from ansible_collections.vastops.asbuilt.plugins.module_utils.snapshot_view import SnapshotError, load_snapshot
 
@@ -207,12 +208,13 @@ def main():
                        for r in findings["results"]]
     if params["dest"]:
         dest = os.path.abspath(params["dest"])
-        if not os.path.isdir(os.path.dirname(dest)):
-            module.fail_json(msg="dest: the directory %s does not exist" % os.path.dirname(dest))
+        problem = directory_problem(os.path.dirname(dest))
+        if problem:
+            module.fail_json(msg="dest: %s, so %s cannot be written" % (problem, dest))
         try:
             result["changed"] = write_if_changed(module, dest, json_bytes(findings))
         except (IOError, OSError) as exc:
-            module.fail_json(msg="cannot write %s: %s" % (dest, exc))
+            module.fail_json(msg="cannot write %s: %s" % (dest, os_error_text(exc)))
         result["findings_file"] = dest
     msg = gate_message(result, params["fail_on"], params["fail_on_incomplete"])
     if msg:

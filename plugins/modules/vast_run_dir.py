@@ -109,6 +109,7 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.vastops.asbuilt.plugins.module_utils.atomic_files import os_error_text
 from ansible_collections.vastops.asbuilt.plugins.module_utils.output_files import (
     file_snapshot, new_run_dir, staged_parts, staging_dir, tidy_staging,
 )
@@ -153,7 +154,8 @@ def main():
                     pass
                 raise
     except (IOError, OSError) as exc:
-        module.fail_json(msg="cannot prepare the run directory under %s: %s" % (cluster_dir, exc))
+        module.fail_json(msg="cannot prepare the run directory under %s: %s. Choose an output directory this user "
+                             "can create and write (the roles' asbuilt_output_dir)." % (cluster_dir, os_error_text(exc)))
     module.exit_json(**result)
 
 

@@ -64,6 +64,7 @@ BAD = [
     ("fields not a dict", info(fields="path"), ["fields", "dict"]),
     ("page size", info(max_records=0), ["max_records must be between 1 and 10000"]),
     ("dest directory missing", info(dest="/nonexistent/dir/snap.json.gz"), ["/nonexistent/dir does not exist"]),
+    ("dest under a file", info(dest="/etc/passwd/snap.json.gz"), ["dest: /etc/passwd is a file, not a directory"]),
     ("dest directory read-only", info(dest="/proc/vast-snap.json.gz"), ["dest: cannot create files in /proc"]),
     ("dest is a directory", info(dest="/tmp"), ["is a directory"]),
     ("resume without dest", info(resume=True), ["resume needs dest"]),

@@ -51,3 +51,23 @@ def test_temp_names_carry_the_pid_for_stale_cleanup(tmp_path):
     path = atomic_files.temp_path(str(tmp_path), "snap.json.gz")
     name = os.path.basename(path)
     assert name.startswith(".snap.json.gz.%d." % os.getpid()) and name.endswith(".tmp")
+
+
+def test_directory_problem_names_the_real_obstacle(tmp_path):
+    from ansible_collections.vastops.asbuilt.plugins.module_utils.atomic_files import directory_problem
+    assert directory_problem(str(tmp_path)) is None
+    blocker = tmp_path / "hostname"
+    blocker.write_text("x")
+    assert directory_problem(str(blocker)) == "%s is a file, not a directory" % blocker
+    assert directory_problem(str(blocker / "a" / "b")) == "%s is a file, not a directory" % blocker
+    assert directory_problem(str(tmp_path / "missing" / "deeper")) == (
+        "the directory %s does not exist" % (tmp_path / "missing" / "deeper"))
+
+
+def test_os_error_text_has_no_errno_prefix():
+    from ansible_collections.vastops.asbuilt.plugins.module_utils.atomic_files import os_error_text
+    try:
+        os.makedirs("/proc/vastops-no-such/dir")
+    except OSError as exc:
+        text = os_error_text(exc)
+    assert not text.startswith("[Errno") and text.endswith("/proc/vastops-no-such") and ": " in text

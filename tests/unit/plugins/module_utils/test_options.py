@@ -187,3 +187,22 @@ def test_empty_username_and_password_with_api_token_mean_no_basic_credentials():
     p = ConnectionParams.from_params({"host": "vms.example.com", "username": "", "password": "",
                                       "api_token": "abc.def"}, env={})
     assert p.password is None and p.username is None and p.api_token == "abc.def"
+
+
+def test_ca_path_without_a_pem_certificate_is_refused_naming_the_option(tmp_path):
+    """A file that is not a PEM CA (here: a host name file) fails as an option error, not as a TLS handshake."""
+    not_pem = tmp_path / "hostname"
+    not_pem.write_text("vms01\n")
+    with pytest.raises(OptionError) as info:
+        build(ca_path=str(not_pem))
+    assert "'ca_path'" in str(info.value) and "holds no PEM certificate" in str(info.value)
+
+
+def test_file_options_name_a_file_in_the_path_as_the_obstacle(tmp_path):
+    """token_file under a path component that is a file says so ('is a file, not a directory')."""
+    blocker = tmp_path / "blocker"
+    blocker.write_text("x")
+    for name in ("token_file", "audit_log"):
+        with pytest.raises(OptionError) as info:
+            build(**{name: str(blocker / "sub" / "f.json")})
+        assert "%s is a file, not a directory" % blocker in str(info.value) and name in str(info.value)
