@@ -25,6 +25,13 @@ def sim(module_sims):
     ("asbuilt", {"healthcheck_thresholds": {"foo": 1}}, "foo"),
     ("healthcheck", {"healthcheck_thresholds": {"foo": 1}}, "foo"),
     ("drift", {"drift_collect": True, "drift_formats": ["pdf"]}, "drift_formats"),
+    # values a specification cannot express (user test 13, finding 5): named as the user set them, in one line
+    ("asbuilt", {"asbuilt_sections": {"hardware": 7}}, "asbuilt_sections: section hardware: detail level 7 is not in 0-3"),
+    ("asbuilt", {"asbuilt_sections": {"hardwar": 2}}, "asbuilt_sections: unknown report section 'hardwar'"),
+    ("asbuilt", {"report_sections": {"cluster": -1}}, "report_sections: section cluster"),
+    ("asbuilt", {"collect_subsets": ["bogus"]}, "collect_subsets: unknown subset 'bogus'"),
+    ("healthcheck", {"healthcheck_disabled_rules": ["VAST-XX-999"]}, "healthcheck_disabled_rules: unknown rule id"),
+    ("drift", {"drift_collect": True, "collect_extra_subsets": ["nope"]}, "collect_extra_subsets: unknown subset"),
 ])
 def test_bad_role_variable_stops_before_any_request(sim, tmp_path, playbook, extra, message):
     out = tmp_path / "out"
@@ -33,5 +40,7 @@ def test_bad_role_variable_stops_before_any_request(sim, tmp_path, playbook, ext
     result = run_playbook(playbook, tmp_path, inv, env_for(sim), extra_vars=extra)
     assert result.rc != 0
     assert "Validation of arguments failed" in result.stdout and message in result.stdout, result.stdout[-3000:]
+    assert "argument_spec_data" not in result.stdout            # one message, not the whole specification
+    assert "Finalization of task args" not in result.stdout
     assert [p for p in api_paths(sim) if not p.startswith("/_sim")] == []
     assert not os.path.exists(str(out / CLUSTER)) or os.listdir(str(out / CLUSTER)) == []
