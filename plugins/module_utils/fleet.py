@@ -36,42 +36,14 @@ SEVERITIES = ("critical", "major", "minor", "info")
 TONE = {"critical": "bad", "major": "warn", "minor": "minor", "info": "info"}
 STATUS_TEXT = {"refreshed": "refreshed by this run", "earlier": "from an earlier run", "failed": "failed in this run",
                "missing": "no report yet"}
-# The as-built playbook records a failure as "<name of the task that failed>: <error message>" (asbuilt_failure).
-# The reader of the index wants the message: the task name is stripped when the entry names it (failed_task) or,
-# without it, when it is the name of a task of the collect, healthcheck or report role ("a task" when unnamed).
-ROLE_TASKS = frozenset((
-    "a task",
-    # collect
-    "Work out the cluster's directory and what to read",
-    "Collect from the cluster, or use an existing snapshot (offline)",
-    "List the earlier runs of this cluster", "Check that there is a snapshot to re-render",
-    "Read the snapshot's description (validates it)", "Decide whether the snapshot belongs to a run of this cluster",
-    "Re-render in place when the snapshot belongs to a run of this cluster",
-    "Copy a foreign snapshot into a new run directory", "Create the run directory and copy the snapshot into it",
-    "Remember the run directory and snapshot", "Remember what the snapshot holds",
-    "Prepare the cluster's staging directory", "Read the cluster into the snapshot",
-    "Stop when the cluster could not be read", "Leave no empty directory behind when nothing can be resumed",
-    "Read the cluster into the snapshot (failed)", "File the snapshot in a new run directory",
-    "Remember the run directory and the snapshot for the roles that follow",
-    # healthcheck
-    "Check that there is a snapshot to evaluate", "Evaluate the health rules", "Remember the findings for the report",
-    "Summarise the findings", "Apply healthcheck_fail_on",
-    "Stop when a finding reaches healthcheck_fail_on, or rules could not be evaluated",
-    # report
-    "Check that there is a snapshot to render", "Render the report", "Say where the report is",
-))
-
-
 def failure_reason(error, failed_task=None):
-    """Why a cluster has no report, for the reader: the error message without the name of the task that failed.
-
-    "Read the cluster into the snapshot (failed): Cannot connect to ..." -> "Cannot connect to ..."."""
+    """Why a cluster has no report, for the reader: the error message without the name of the task that failed
+    ("<failed_task>: Cannot connect to ..." -> "Cannot connect to ..."). The as-built playbook gives the two
+    apart (``asbuilt_failure`` and ``asbuilt_failed_task``); a caller may also give them joined."""
     error = text(error).strip() if error not in (None, "") else ""
-    tasks = [failed_task] if failed_task else []
-    for task in tasks + sorted(ROLE_TASKS, key=len, reverse=True):
-        prefix = "%s: " % task
-        if error.startswith(prefix) and error[len(prefix):].strip():
-            return error[len(prefix):].strip()
+    prefix = "%s: " % failed_task if failed_task else None
+    if prefix and error.startswith(prefix) and error[len(prefix):].strip():
+        return error[len(prefix):].strip()
     return error
 
 

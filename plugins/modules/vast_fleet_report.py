@@ -51,13 +51,12 @@ options:
         description:
           - Why this run wrote no report for the cluster (the cluster is listed as failed in this run; its last
             report, if any, is still linked).
-          - "The index shows the error message only. An error written as C(<task name>: <message>), as the as-built
-            playbook records it, loses the task name when O(clusters[].failed_task) names it, or when it is the name
-            of a task of the collect, healthcheck or report role; C(fleet.json) keeps the error as given (C(error)),
-            the message (C(reason)) and O(clusters[].failed_task)."
+          - "The index shows the error message only: an error written as C(<task name>: <message>) loses the task
+            name when O(clusters[].failed_task) names it. C(fleet.json) keeps the error as given (C(error)), the
+            message (C(reason)) and O(clusters[].failed_task)."
         type: str
       failed_task:
-        description: The name of the task that failed, when O(clusters[].error) starts with it.
+        description: The name of the task that failed (kept in C(fleet.json); the as-built playbook gives it).
         type: str
   title:
     description: Title of the page.

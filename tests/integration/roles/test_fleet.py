@@ -41,7 +41,9 @@ def test_fleet_of_three_and_a_dead_one(sim_factory, tmp_path):
     assert fleet["totals"]["refreshed"] == 3
     assert names["site-b"]["health"]["failed"] == 0 and names["site-b"]["health"]["headline"] == "OK"
     assert names["site-a"]["cluster_name"] != names["site-b"]["cluster_name"]
-    assert "Read the cluster into the snapshot" in names["site-dead"]["error"]
+    assert names["site-dead"]["failed_task"] == "Read the cluster into the snapshot (failed)"
+    assert names["site-dead"]["reason"] == names["site-dead"]["error"] and "Read the cluster" not in index
+    assert names["site-dead"]["reason"] in index.replace("&#x27;", "'").replace("&quot;", '"')
 
 
 def test_limited_runs_keep_the_index_whole(sim_factory, tmp_path):

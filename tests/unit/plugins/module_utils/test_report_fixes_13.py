@@ -97,13 +97,14 @@ def test_sections_do_not_repeat_their_detail_level(doc):
 def test_fleet_failure_shows_the_reason_without_the_task_name(tmp_path):
     reason = "Cannot connect to 127.0.0.1:9: Connection refused. Hint: check host and port."
     doc_ = fleet.fleet_document([
-        {"name": "c1", "dir": str(tmp_path / "c1"), "error": "Read the cluster into the snapshot (failed): " + reason},
+        {"name": "c1", "dir": str(tmp_path / "c1"), "error": reason, "failed_task": "Read the cluster into the snapshot"},
         {"name": "c2", "dir": str(tmp_path / "c2"), "error": "Some new task: disk full", "failed_task": "Some new task"},
         {"name": "c3", "dir": str(tmp_path / "c3"), "error": "A local file operation failed: disk full"},
     ], str(tmp_path))
     rows = dict((r["name"], r) for r in doc_["clusters"])
-    assert rows["c1"]["reason"] == reason and rows["c1"]["error"].startswith("Read the cluster")   # fleet.json: both
-    assert rows["c2"]["reason"] == "disk full"
+    assert rows["c1"]["reason"] == rows["c1"]["error"] == reason                          # the playbook's form
+    assert rows["c1"]["failed_task"] == "Read the cluster into the snapshot"             # fleet.json keeps it
+    assert rows["c2"]["reason"] == "disk full" and rows["c2"]["error"] == "Some new task: disk full"   # joined
     assert rows["c3"]["reason"] == "A local file operation failed: disk full"            # no task name: kept whole
     md, html = fleet.render_md(doc_), fleet.render_html(doc_)
     for text in (md, html):
