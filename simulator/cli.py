@@ -7,7 +7,7 @@ import argparse
 import json
 import signal
 import sys
-import threading
+import time
 
 from .config import PROFILES, SimulatorConfig
 from .core import Simulator
@@ -121,21 +121,32 @@ def banner(info):
 
 def main(argv=None):
     args = parser().parse_args(argv)
+    # Once the simulator serves, the handler only records the signal: a handler that takes a lock (Event.set)
+    # deadlocks when a second signal arrives while the main thread holds that lock (Ctrl-C, then a TERM from the
+    # shell that started it). Before that, a signal interrupts the start-up (a large profile takes seconds).
+    stopping = []
+
+    def stop(signum, _frame):
+        if not stopping:
+            stopping.append(signum)
+            if not serving:
+                raise KeyboardInterrupt
+    serving = []
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
     try:
         config = config_from_args(args)
         sim = Simulator(config).start()
+        serving.append(True)
     except (ValueError, OSError, FaultError, OverrideError) as exc:
         print("simulator: %s" % exc, file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("simulator: interrupted while starting", file=sys.stderr)
+        return 130
     info = sim.info()
     print(json.dumps(info) if args.json else banner(info), flush=True)
-    done = threading.Event()
-
-    def stop(*_):
-        done.set()
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
-    while not done.wait(0.5):
-        pass
+    while not stopping:
+        time.sleep(0.2)
     sim.stop()
     return 0

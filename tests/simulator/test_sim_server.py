@@ -144,3 +144,36 @@ def test_reads_racing_writes_end_consistent(vms_sim):
     assert http.get(vms_sim.base_url + "/api/v7/switches/", timeout=30).json()[0]["name"] == "sw-59"
     assert http.get(vms_sim.base_url + "/api/v7/views/", params={"page_size": 20},
                     timeout=30).json()["results"][0]["name"] == "v-59"
+
+
+def test_command_stops_on_signals_that_arrive_together(tmp_path):
+    """`python -m simulator` ends on Ctrl-C followed at once by a TERM (what a shell does on exit); its signal
+    handler used to take the stop event's lock and deadlock on the second signal."""
+    import json
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    ready = tmp_path / "ready.json"
+    proc = subprocess.Popen([sys.executable, "-m", "simulator", "--port", "0", "--profile", "tiny",
+                             "--ready-file", str(ready)], cwd=repo, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(600):
+            if ready.exists() and ready.stat().st_size:
+                break
+            assert proc.poll() is None, "the simulator exited before it was ready"
+            time.sleep(0.05)
+        assert json.loads(ready.read_text())["base_url"].startswith("https://")
+        # a burst, so that some signal lands while the handler of an earlier one runs (the old deadlock's window)
+        for i in range(2000):
+            if proc.poll() is not None:
+                break
+            proc.send_signal(signal.SIGINT if i % 2 else signal.SIGTERM)
+        assert proc.wait(timeout=30) in (0, 130)        # 130: the burst came while it was still starting
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
