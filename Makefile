@@ -22,7 +22,7 @@ UNIT_PATHS := $(filter-out tests/integration/ tests/reliability/ tests/output/ t
                 $(sort $(wildcard tests/*/))) $(wildcard tests/test_*.py)
 
 .PHONY: help demo test lint sanity unit integration slow molecule reliability reliability-quick bench build \
-        clean distclean venv
+        clean distclean venv simulator
 
 help: ## List the targets
 	@echo "vastops.asbuilt: as-built reports for VAST Data clusters"
@@ -33,7 +33,7 @@ help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | grep -vE '^(help|demo|test):' \
 	    | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 	@echo
-	@echo "Variables: PYTHON=$(PYTHON)  SANITY_ARGS=  MOLECULE_ARGS=  BENCH_ARGS=  TEST_PARTS=  FAIL_FAST=1"
+	@echo "Variables: PYTHON=$(PYTHON)  SANITY_ARGS=  MOLECULE_ARGS=  BENCH_ARGS=  SIM_ARGS=  TEST_PARTS=  FAIL_FAST=1"
 
 $(VENV_STAMP): requirements.txt requirements-dev.txt
 	@tools/venv.sh "$(PYTHON)" "$(VENV)" "$(VENV_STAMP)"
@@ -42,6 +42,9 @@ venv: $(VENV_STAMP) ## Create .venv and install requirements-dev.txt (every targ
 
 demo: $(VENV_STAMP) ## Start the simulator, run the as-built playbook, print the report's path
 	@tools/demo.sh
+
+simulator: $(VENV_STAMP) ## Run the VMS simulator until Ctrl-C; `source .cache/simulator/env.sh` in another shell
+	@tools/simulator.sh
 
 test: $(VENV_STAMP) ## Run lint, sanity, unit, integration, molecule, quick reliability and build checks
 	@tools/test_all.sh
