@@ -36,6 +36,8 @@ SEVERITIES = ("critical", "major", "minor", "info")
 TONE = {"critical": "bad", "major": "warn", "minor": "minor", "info": "info"}
 STATUS_TEXT = {"refreshed": "refreshed by this run", "earlier": "from an earlier run", "failed": "failed in this run",
                "missing": "no report yet"}
+
+
 def failure_reason(error, failed_task=None):
     """Why a cluster has no report, for the reader: the error message without the name of the task that failed
     ("<failed_task>: Cannot connect to ..." -> "Cannot connect to ..."). The as-built playbook gives the two
