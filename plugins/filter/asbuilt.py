@@ -10,15 +10,20 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
+import re
 
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.six import string_types
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import dir_name
 from ansible_collections.vastops.asbuilt.plugins.module_utils.catalogue import SUBSETS, SubsetError, resolve_subsets
+from ansible_collections.vastops.asbuilt.plugins.module_utils.errors import OptionError
+from ansible_collections.vastops.asbuilt.plugins.module_utils.options import connection_argument_spec, convert_option
 from ansible_collections.vastops.asbuilt.plugins.module_utils.health import (
     RuleConfigError, check_rule_ids, resolve_thresholds, resources_needed,
 )
+from ansible_collections.vastops.asbuilt.plugins.module_utils.report import MAX_LOGO_BYTES, logo_data_uri
+from ansible_collections.vastops.asbuilt.plugins.module_utils.report_style import valid_colour
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_sections import (
     SectionConfigError, normalise_levels, resources_for_sections,
 )
@@ -48,20 +53,30 @@ def asbuilt_subsets(sections, report=True, healthcheck=True, disabled_rules=None
     return [name for name in SUBSETS if name in chosen] or ["min"]
 
 
-def asbuilt_variable_errors(variables):
+def asbuilt_variable_errors(variables, argument_errors=None):
     """One message per wrong value among the role variables that an argument specification can only type-check
     (the keys and levels of a sections dict, subset names, rule ids, threshold names and values). *variables*
     maps the variable's name to its value; the kind of check follows from the name, and a None value (a variable
     of a role the play does not run) is not checked. A ``*_sections`` value equal to ``asbuilt_sections`` (the
     default of ``collect_sections`` and ``report_sections``) is reported once, under ``asbuilt_sections``, the
-    name the user set. Never raises: the playbooks fail with the messages before the first request to a cluster."""
-    errors = []
+    name the user set. *argument_errors* (validate_argument_spec's) come first, once each, with a derived
+    ``*_sections`` named as ``asbuilt_sections``; a variable they already name is not reported again. Never raises:
+    the playbooks fail with the messages before the first request to a cluster."""
     variables = variables or {}
     shared = variables.get("asbuilt_sections")
+    errors = []
+    for message in argument_errors or []:
+        message = str(message)
+        for name in ("collect_sections", "report_sections"):
+            if shared is not None and variables.get(name) == shared:
+                message = message.replace("'%s'" % name, "'asbuilt_sections'")
+        if message not in errors:
+            errors.append(message)
+    named = " ".join(errors)
     for name in sorted(variables, key=lambda n: (n != "asbuilt_sections", n)):
         value = variables[name]
         if value is None or (name != "asbuilt_sections" and name.endswith("_sections") and shared is not None
-                             and value == shared):
+                             and value == shared) or re.search(r"\b%s\b" % re.escape(name), named):
             continue
         try:
             if name.endswith("_sections"):
@@ -83,14 +98,70 @@ def asbuilt_variable_errors(variables):
                 if value is not None and not isinstance(value, dict):
                     raise RuleConfigError("must be a dictionary of threshold name to value, got %r" % (value,))
                 resolve_thresholds(value or {})
+            elif name.endswith("_rows_detail") or name.endswith("_rows_full"):
+                if not isinstance(value, bool) and str(value).strip().isdigit() and int(str(value)) >= 1:
+                    continue
+                raise ValueError("must be a whole number of rows, at least 1, got %r" % (value,))
+            elif name.endswith("_logo"):
+                if value:
+                    _check_logo(str(value))
+            elif name.endswith("_colors"):
+                _check_colours(value)
+            elif name.startswith("vast_") and name[5:] in _CONNECTION:
+                _check_connection_value(name[5:], value)
             else:
                 raise AnsibleFilterError("asbuilt_variable_errors: no check for variable %r" % name)
-        except (SectionConfigError, SubsetError, RuleConfigError) as exc:
+        except OptionError as exc:
+            errors.append("%s: %s" % (name, str(exc).split(": ", 1)[-1]))
+            continue
+        except (SectionConfigError, SubsetError, RuleConfigError, ValueError) as exc:
             text = str(exc)
             if text.startswith("gather_subset"):           # resolve_subsets names its module option
                 text = text[len("gather_subset"):].lstrip(": ")
             errors.append("%s: %s" % (name, text))
     return errors
+
+
+_CONNECTION = connection_argument_spec()
+
+
+def _check_connection_value(option, value):
+    """A ``vast_<option>`` variable the playbooks pass to every module: its type, as the modules would check it
+    (a secret is never repeated in the message)."""
+    spec = _CONNECTION[option]
+    if value in ("", None):
+        return
+    convert_option(option, spec["type"], value, secret=bool(spec.get("no_log")))
+    if spec.get("choices") and str(value) not in spec["choices"]:
+        raise ValueError("must be one of %s, got %r" % (", ".join(spec["choices"]), value))
+
+
+def _check_logo(path):
+    """The logo must be a readable image file the report can embed (report.logo_data_uri says which)."""
+    if not os.path.isfile(path):
+        raise ValueError("%s %s" % (path, "is not a file" if os.path.exists(path) else "does not exist"))
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_LOGO_BYTES + 1)
+    except (IOError, OSError) as exc:
+        raise ValueError("cannot read %s: %s" % (path, exc.strerror or exc))
+    logo_data_uri(data)
+
+
+def _check_colours(value):
+    if value in (None, "", {}):
+        return
+    if not isinstance(value, dict):
+        raise ValueError("must be a dictionary with primary and/or accent colours (#rrggbb), got %r" % (value,))
+    unknown = sorted(str(k) for k in value if k not in ("primary", "accent"))
+    if unknown:
+        raise ValueError("unknown colour name%s %s; known: primary, accent" % (
+            "s" if len(unknown) > 1 else "", ", ".join(unknown)))
+    for key in ("primary", "accent"):
+        try:
+            valid_colour(value.get(key), None)
+        except ValueError as exc:
+            raise ValueError("%s: %s" % (key, exc))
 
 
 def cluster_dir_name(name):

@@ -722,9 +722,11 @@ def check_destination(dest):
 def _check_destination(dest):
     directory = os.path.dirname(os.path.abspath(dest))
     problem = directory_problem(directory)
-    if problem and not os.path.isdir(directory):
+    if problem and problem.endswith("does not exist"):
         raise CollectionError("dest: %s." % problem,
                               hint="Create it first (for example with ansible.builtin.file state=directory).")
+    if problem and not os.path.isdir(directory):
+        raise CollectionError("dest: %s." % problem, hint="Give dest a path inside a directory.")
     if problem:
         raise CollectionError("dest: %s, so the snapshot cannot be written there." % problem,
                               hint="Choose another dest or fix the permissions.")

@@ -68,7 +68,21 @@ def resolve_thresholds(overrides):
             params[key] = type(default)(value) if not isinstance(default, str) else str(value)
         except (TypeError, ValueError):
             raise RuleConfigError("threshold %s: %r is not a %s" % (key, value, type(default).__name__))
+        if key.endswith("_percent") and not 0 <= params[key] <= 100:
+            raise RuleConfigError("threshold %s: %r is not a percentage from 0 to 100" % (key, value))
+        if key.endswith("_days") and params[key] < 0:
+            raise RuleConfigError("threshold %s: %r is negative" % (key, value))
+    # a warning must come before its critical level, or the warning rule can never report anything
+    for warning in sorted(k for k in params if "_warning_" in k):
+        critical = warning.replace("_warning_", "_critical_")
+        if critical in params and warning.endswith("_percent") and params[warning] >= params[critical]:
+            raise RuleConfigError("threshold %s (%s) must be below %s (%s)" % (
+                warning, _number(params[warning]), critical, _number(params[critical])))
     return params
+
+
+def _number(value):
+    return ("%d" % value) if float(value).is_integer() else ("%s" % value)
 
 
 def check_rule_ids(ids):

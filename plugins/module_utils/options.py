@@ -156,7 +156,8 @@ def _short_repr(value):
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def _convert(name, otype, value, secret=False):
+def convert_option(name, otype, value, secret=False):
+    """*value* converted to the option's type; OptionError naming the option (and never a secret) otherwise."""
     check_option_type(name, otype, value, secret)
     try:
         if otype == "bool":
@@ -277,7 +278,7 @@ class ConnectionParams:
             if value is None:
                 value = default
             if value is not None:
-                value = _convert(name, otype, value, secret=no_log)
+                value = convert_option(name, otype, value, secret=no_log)
                 if name in TRAILING_NEWLINE_STRIPPED:
                     value = strip_one_line_break(value)
                 if choices and value not in choices:

@@ -32,6 +32,14 @@ def sim(module_sims):
     ("asbuilt", {"collect_subsets": ["bogus"]}, "collect_subsets: unknown subset 'bogus'"),
     ("healthcheck", {"healthcheck_disabled_rules": ["VAST-XX-999"]}, "healthcheck_disabled_rules: unknown rule id"),
     ("drift", {"drift_collect": True, "collect_extra_subsets": ["nope"]}, "collect_extra_subsets: unknown subset"),
+    # user test 14, finding 3: report variables used to be noticed only after the cluster had been read
+    ("asbuilt", {"report_rows_detail": -1}, "report_rows_detail: must be a whole number of rows, at least 1"),
+    ("asbuilt", {"report_logo": "/nonexistent/logo.png"}, "report_logo: /nonexistent/logo.png does not exist"),
+    ("asbuilt", {"report_colors": {"primary": "red; x"}}, "report_colors: primary: colour 'red; x'"),
+    ("asbuilt", {"healthcheck_thresholds": {"capacity_warning_percent": 95}}, "must be below capacity_critical"),
+    ("asbuilt", {"vast_timeout": "abc"}, "vast_timeout: must be a number"),
+    ("healthcheck", {"vast_validate_certs": "maybe"}, "vast_validate_certs: must be true or false"),
+    ("asbuilt", {"asbuilt_sections": "hardware"}, "argument 'asbuilt_sections' is of type"),
 ])
 def test_bad_role_variable_stops_before_any_request(sim, tmp_path, playbook, extra, message):
     out = tmp_path / "out"
@@ -42,5 +50,7 @@ def test_bad_role_variable_stops_before_any_request(sim, tmp_path, playbook, ext
     assert "Validation of arguments failed" in result.stdout and message in result.stdout, result.stdout[-3000:]
     assert "argument_spec_data" not in result.stdout            # one message, not the whole specification
     assert "Finalization of task args" not in result.stdout
+    fatal = [line for line in result.stdout.splitlines() if line.startswith("fatal:")]
+    assert len(fatal) == 1 and fatal[0].count(message) == 1, fatal        # said once
     assert [p for p in api_paths(sim) if not p.startswith("/_sim")] == []
     assert not os.path.exists(str(out / CLUSTER)) or os.listdir(str(out / CLUSTER)) == []

@@ -29,3 +29,42 @@ def test_each_kind_of_wrong_value_names_its_variable():
         "collect_extra_subsets", "collect_subsets", "healthcheck_disabled_rules", "healthcheck_thresholds"]
     assert errors[1].startswith("collect_subsets: unknown subset 'bogus'; valid: all, min")
     assert "VAST-XX-999" in errors[2] and "capacity_warning_percent" in errors[3]
+
+
+def test_report_and_connection_values_are_checked(tmp_path):
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 32)
+    assert asbuilt_variable_errors({"report_rows_detail": 50, "report_rows_full": "5000", "report_logo": str(logo),
+                                    "report_colors": {"primary": "#112233"}, "vast_timeout": "30",
+                                    "vast_validate_certs": "false", "report_logo_unused": None}) == []
+    errors = asbuilt_variable_errors({"report_rows_detail": -1, "report_logo": str(tmp_path / "none.png"),
+                                      "report_colors": {"primary": "red; x"}, "vast_timeout": "abc",
+                                      "vast_validate_certs": [1]})
+    assert errors == [
+        "report_colors: primary: colour 'red; x' is not of the form #rrggbb",
+        "report_logo: %s does not exist" % (tmp_path / "none.png"),
+        "report_rows_detail: must be a whole number of rows, at least 1, got -1",
+        "vast_timeout: must be a number (type float), got a string ('abc')",
+        "vast_validate_certs: must be true or false (type bool), got a list ([1])"]
+    assert asbuilt_variable_errors({"report_logo": "/etc/passwd"}) == [
+        "report_logo: the logo must be a PNG, JPEG, GIF, WebP or SVG file"]
+
+
+def test_argument_errors_come_once_named_as_the_user_set_them():
+    """asbuilt_sections: hardware makes the spec complain of collect_sections and report_sections (both default to
+    it): one message, under asbuilt_sections; a variable the spec already names is not reported again."""
+    spec_errors = ["argument 'collect_sections' is of type <class 'str'> and we were unable to convert to dict",
+                   "argument 'report_sections' is of type <class 'str'> and we were unable to convert to dict"]
+    assert asbuilt_variable_errors({"asbuilt_sections": "hardware", "collect_sections": "hardware",
+                                    "report_sections": "hardware"}, spec_errors) == [
+        "argument 'asbuilt_sections' is of type <class 'str'> and we were unable to convert to dict"]
+    assert asbuilt_variable_errors({"healthcheck_thresholds": {"foo": 1}},
+                                   ["healthcheck_thresholds.foo. Supported parameters include: x"]) == [
+        "healthcheck_thresholds.foo. Supported parameters include: x"]
+
+
+def test_a_warning_threshold_must_come_before_its_critical_one():
+    assert asbuilt_variable_errors({"healthcheck_thresholds": {"capacity_warning_percent": 95}}) == [
+        "healthcheck_thresholds: threshold capacity_warning_percent (95) must be below capacity_critical_percent (90)"]
+    assert asbuilt_variable_errors({"healthcheck_thresholds": {"capacity_critical_percent": 120}}) == [
+        "healthcheck_thresholds: threshold capacity_critical_percent: 120 is not a percentage from 0 to 100"]
