@@ -132,3 +132,46 @@ def test_role_variables_table_matches_the_argument_specs():
     missing = sorted(n for n in names if "\n      %s:" % n not in specs)
     assert not missing, "README names role variables the roles do not have: %s" % missing
     assert "collect_resume_max_age" in names
+
+
+def _wait_for(path, proc, seconds=60):
+    import time
+    for _ in range(int(seconds * 10)):
+        if os.path.isfile(path):
+            return True
+        if proc.poll() is not None:
+            return False
+        time.sleep(0.1)
+    return False
+
+
+def test_trying_it_by_hand_with_make_simulator(tmp_path):
+    """'Trying it by hand': `make simulator` (tools/simulator.sh), then `source .cache/simulator/env.sh` and the
+    README's minimal playbook with the inventory it wrote, as written; a second one is refused while the first
+    runs and leaves its env.sh alone; stopping it removes env.sh."""
+    import signal
+    body = open(README, encoding="utf-8").read().split("## Trying it by hand against the simulator", 1)[1]
+    assert "source .cache/simulator/env.sh" in body and ".cache/simulator/inventory.json show-cluster.yml" in body
+    (tmp_path / "show-cluster.yml").write_text(files()["show-cluster.yml"])
+    state = tmp_path / "state"
+    env = env_for(None)
+    for name in [k for k in env if k.startswith("VAST_") or k in ("ANSIBLE_COLLECTIONS_PATH",
+                                                                  "ANSIBLE_PYTHON_INTERPRETER")]:
+        env.pop(name)                                     # all of it must come from env.sh
+    env.update(SIM_STATE_DIR=str(state), SIM_OUTPUT=str(tmp_path / "out"), SIM_ARGS="--profile tiny --port 0",
+               PATH=os.path.dirname(BIN) + "/bin:" + os.environ.get("PATH", ""))
+    script = os.path.join(REPO, "tools", "simulator.sh")
+    first = subprocess.Popen([script], cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert _wait_for(str(state / "env.sh"), first), first.stdout.read() if first.poll() is not None else "slow"
+        proc = run("source %s/env.sh && ansible-playbook -i %s/inventory.json show-cluster.yml" % (state, state),
+                   tmp_path, env)
+        assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+        assert '"cnodes": [' in proc.stdout and "VAST 5." in proc.stdout
+        second = subprocess.run([script], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+        assert second.returncode == 1 and "already running" in second.stderr, second.stdout + second.stderr
+        assert (state / "env.sh").is_file()
+    finally:
+        first.send_signal(signal.SIGTERM)
+        first.wait(timeout=60)
+    assert not (state / "env.sh").exists()
