@@ -72,8 +72,9 @@ def resolve_thresholds(overrides):
             raise RuleConfigError("threshold %s: %r is not a percentage from 0 to 100" % (key, value))
         if key.endswith("_days") and params[key] < 0:
             raise RuleConfigError("threshold %s: %r is negative" % (key, value))
-    # a warning must come before its critical level, or the warning rule can never report anything
-    for warning in sorted(k for k in params if "_warning_" in k):
+    # a warning set at or above its critical level could never report anything (a critical level set alone below
+    # the default warning only makes the warning rule quiet, which is what was asked)
+    for warning in sorted(k for k in (overrides or {}) if "_warning_" in k and overrides[k] is not None):
         critical = warning.replace("_warning_", "_critical_")
         if critical in params and warning.endswith("_percent") and params[warning] >= params[critical]:
             raise RuleConfigError("threshold %s (%s) must be below %s (%s)" % (
