@@ -111,14 +111,35 @@ def iso(value):
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
 
 
+_SIZE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(?:([KMGTPE])(i?)B?|B|bytes?)?\s*$", re.I)
+_SIZE_POWER = {"K": 1, "M": 2, "G": 3, "T": 4, "P": 5, "E": 6}
+
+
+def size_bytes(value):
+    """Bytes of a size the API gives as a number or as text with a unit ("320 TB", "3152 MB", "1.5TiB", "800");
+    None when it is not a size ("Unlimited", "", None)."""
+    if value in (None, "") or isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return value
+    match = _SIZE.match(str(value))
+    if not match:
+        return None
+    number, unit, binary = match.groups()
+    if not unit:
+        return float(number)
+    return float(number) * (1024.0 if binary else 1000.0) ** _SIZE_POWER[unit.upper()]
+
+
 def human_bytes(value, base10=True):
-    """"1.2 TB" style text (decimal by default, as VAST reports capacity); "-" for None."""
+    """"1.2 TB" style text (decimal by default, as VAST reports capacity); "-" for None. A size given as text with
+    its unit ("320 TB", "3152 MB") is written the same way ("320.0 TB", "3.2 GB"); other text is kept."""
     if value in (None, ""):
         return "-"
-    try:
-        num = float(value)
-    except (TypeError, ValueError):
+    num = size_bytes(value)
+    if num is None:
         return str(value)
+    num = float(num)
     step = 1000.0 if base10 else 1024.0
     units = ("B", "KB", "MB", "GB", "TB", "PB", "EB") if base10 else ("B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB")
     for unit in units:
@@ -287,6 +308,33 @@ def certificate_not_after(pem):
         return datetime.datetime.strptime(text, fmt).replace(tzinfo=UTC)
     except Exception:  # pylint: disable=broad-except
         return None
+
+
+def release_text(sw_version):
+    """The release of a VAST software version, major.minor.patch: "5.3.1.2.11661318609139099603" -> "5.3.1"
+    ("5.3" -> "5.3.0"); text that holds no version is returned as it is, None as None."""
+    if sw_version in (None, ""):
+        return None
+    match = re.search(r"\d+(?:\.\d+)*", str(sw_version))
+    if not match:
+        return str(sw_version)
+    parts = (match.group(0).split(".") + ["0", "0"])[:3]
+    return ".".join(str(int(p)) for p in parts)
+
+
+def release_key(sw_version):
+    """(major, minor, patch) of a software version for comparisons, or None."""
+    release = release_text(sw_version)
+    if release is None or not re.match(r"^\d+\.\d+\.\d+$", release):
+        return None
+    return tuple(int(p) for p in release.split("."))
+
+
+def number_text(value):
+    """An integer with thousands separators ("5,000"); anything else as text()."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    return "{:,}".format(value) if isinstance(value, int) and not isinstance(value, bool) else text(value)
 
 
 def text(value):

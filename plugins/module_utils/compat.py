@@ -81,9 +81,9 @@ class Resource:
         if parsed is None:
             return True, None
         if not parsed.release_at_least(self.min_release):
-            return False, "needs VAST %s or later; the cluster runs %s" % (self.min_release, parsed.raw)
+            return False, "needs VAST %s or later; the cluster runs %s" % (self.min_release, parsed.short)
         if self.max_release and parsed.release_at_least(self.max_release):
-            return False, "removed in VAST %s; the cluster runs %s" % (self.max_release, parsed.raw)
+            return False, "removed in VAST %s; the cluster runs %s" % (self.max_release, parsed.short)
         return True, None
 
     def as_dict(self):

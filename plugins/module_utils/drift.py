@@ -11,12 +11,17 @@ Nested objects are compared field by field (``tenant.name``); lists are compared
 ``compare(before, after, ignore_fields=..., ignore_resources=...)`` returns the drift document::
 
     {"schema_version": 1, "kind": "vastops.asbuilt.drift", "cluster": {...},
-     "before": {"path", "run", "collected_at", "sw_version", "vast_info_sha256"}, "after": {...},
+     "before": {"path", "run", "collected_at", "sw_version", "release", "vast_info_sha256"}, "after": {...},
+     "same_cluster": true, "release": {"before": "5.3.1", "after": "5.3.1", "changed": false, "downgrade": false},
+     "warnings": ["The two snapshots come from different clusters ..."], "notes": ["release changed 5.3.1 -> 5.4.0"],
      "summary": {"added": 1, "removed": 0, "changed": 2, "resources": 2, "drift": true},
      "resources": {"views": {"added": [{"key", "label"}], "removed": [], "changed": [{"key", "label",
                    "fields": [{"field", "before", "after"}]}]}},
      "not_compared": {"events": "ignored (volatile)", "snapshots": "collected only in the after snapshot"},
      "ignored": {"fields": [...], "resources": [...]}}
+
+``warnings`` says what makes the comparison doubtful (snapshots of two clusters, a release downgrade; vast_drift
+returns them as Ansible warnings); ``notes`` what a reader must know first (the release went up).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -26,6 +31,8 @@ __metaclass__ = type
 import fnmatch
 import json
 import os
+
+from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import release_key, release_text
 
 DRIFT_KIND = "vastops.asbuilt.drift"
 
@@ -62,12 +69,80 @@ def _identity(resource, record, index, single):
     return "(the %s object)" % resource if single else "#%d" % index
 
 
+def run_name(source):
+    """The run directory of a snapshot file: the real one when the path goes through the cluster's ``latest``
+    link (``<cluster>/latest/snapshot.json.gz`` -> "20261203T163005Z"), or the name ``latest.txt`` gives where the
+    link could not be made."""
+    if not source:
+        return None
+    directory = os.path.dirname(os.path.realpath(source))
+    name = os.path.basename(directory)
+    if name == "latest":
+        try:
+            with open(os.path.join(os.path.dirname(directory), "latest.txt"), "r") as handle:
+                name = handle.read().strip() or name
+        except (IOError, OSError):
+            pass
+    return name
+
+
+def _sw_version(view):
+    return view.cluster.get("sw_version") or view.meta.get("sw_version")
+
+
 def _side(view):
     """What the drift report says about one snapshot: its file, run directory, collection time and version."""
     source = view.source
-    run = os.path.basename(os.path.dirname(os.path.abspath(source))) if source else None
-    return {"path": source, "run": run, "collected_at": view.collected_at,
-            "sw_version": view.cluster.get("sw_version"), "vast_info_sha256": view.meta.get("vast_info_sha256")}
+    return {"path": source, "run": run_name(source), "collected_at": view.collected_at,
+            "sw_version": _sw_version(view), "release": release_text(_sw_version(view)),
+            "vast_info_sha256": view.meta.get("vast_info_sha256")}
+
+
+def _cluster_text(cluster):
+    name, guid = cluster.get("name") or "an unnamed cluster", cluster.get("guid")
+    return "%s (guid %s)" % (name, guid) if guid else name
+
+
+def cluster_mismatch(before, after):
+    """Why the two snapshots are not of one cluster (their guids differ or, without a guid, their names), or None."""
+    old, new = before.cluster, after.cluster
+    if old.get("guid") and new.get("guid"):
+        if old["guid"] == new["guid"]:
+            return None
+        why = "their guids differ%s" % (", although both are named %s" % old.get("name")
+                                        if old.get("name") and old.get("name") == new.get("name") else "")
+    elif old.get("name") and new.get("name") and not (old.get("guid") or new.get("guid")):
+        if old["name"] == new["name"]:
+            return None
+        why = "their names differ and neither snapshot records a guid"
+    elif old.get("guid") or new.get("guid"):
+        if old.get("name") == new.get("name"):
+            return None
+        why = "their names differ and only one snapshot records a guid"
+    else:
+        return None
+    return ("The two snapshots come from different clusters (%s): before %s, after %s. The drift below compares "
+            "two clusters, not one cluster over time." % (why, _cluster_text(old), _cluster_text(new)))
+
+
+def release_change(before, after):
+    """{"before", "after", "changed", "downgrade"} of the two snapshots' releases ("5.3.1")."""
+    old, new = _sw_version(before), _sw_version(after)
+    out = {"before": release_text(old), "after": release_text(new), "changed": False, "downgrade": False}
+    if out["before"] and out["after"] and out["before"] != out["after"]:
+        out["changed"] = True
+        keys = (release_key(old), release_key(new))
+        out["downgrade"] = bool(keys[0] and keys[1] and keys[1] < keys[0])
+    return out
+
+
+def release_change_text(release):
+    """"release changed 5.3.1 -> 4.7.0 (a downgrade)", or None when it did not change."""
+    if not release.get("changed"):
+        return None
+    return "release changed %s -> %s%s" % (
+        release["before"], release["after"], " (a downgrade: the after snapshot runs an older release than the "
+                                             "before snapshot)" if release.get("downgrade") else "")
 
 
 def _label(record, key):
@@ -169,7 +244,11 @@ def compare(before, after, ignore_fields=VOLATILE_FIELDS, ignore_resources=VOLAT
             continue
         old, new = before.records(name), after.records(name)
         if old is None or new is None:
-            not_compared[name] = "collected only in the %s snapshot" % ("after" if old is None else "before")
+            missing, side = (before, "before") if old is None else (after, "after")
+            if missing.state(name)[0] == "unavailable":
+                not_compared[name] = "not applicable to the %s snapshot's release" % side
+            else:
+                not_compared[name] = "collected only in the %s snapshot" % ("after" if old is None else "before")
             continue
         result = compare_resource(name, old, new, ignore)
         if any(result.values()):
@@ -188,9 +267,15 @@ def compare(before, after, ignore_fields=VOLATILE_FIELDS, ignore_resources=VOLAT
     summary["resources"] = len(resources)
     summary["drift"] = bool(resources)
     cluster = after.cluster
+    mismatch = cluster_mismatch(before, after)
+    release = release_change(before, after)
+    warnings = [mismatch] if mismatch else []
+    notes = [release_change_text(release)] if release["changed"] else []
+    if release["downgrade"]:                    # a downgrade is a warning (and said once)
+        warnings, notes = warnings + notes, []
     return {"schema_version": 1, "kind": DRIFT_KIND,
             "cluster": dict((k, cluster.get(k)) for k in ("name", "guid", "psnt")),
             "before": _side(before), "after": _side(after),
-            "same_cluster": (before.cluster.get("guid") or None) == (after.cluster.get("guid") or None),
+            "same_cluster": mismatch is None, "release": release, "warnings": warnings, "notes": notes,
             "summary": summary, "resources": resources, "not_compared": not_compared,
             "ignored": {"fields": list(ignore.patterns), "resources": sorted(skip)}}

@@ -9,7 +9,7 @@ __metaclass__ = type
 
 import json
 
-from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import parse_time
+from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import parse_time, release_text
 from ansible_collections.vastops.asbuilt.plugins.module_utils.drift import not_compared_gaps
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_md import md, table
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_model import display
@@ -33,14 +33,31 @@ def full_time(value):
 
 
 def side_text(side):
-    """"run 20261203T163005Z, collected 2026-12-03 16:30:05 UTC, VAST 5.3.1.2...." for one snapshot."""
+    """"run 20261203T163005Z, collected 2026-12-03 16:30:05 UTC, VAST 5.3.1" for one snapshot (the release; the
+    full build string is in drift.json)."""
     parts = []
     if side.get("run"):
         parts.append("run %s" % side["run"])
     parts.append("collected %s" % full_time(side.get("collected_at")))
-    if side.get("sw_version"):
-        parts.append("VAST %s" % side["sw_version"])
+    release = side.get("release") or release_text(side.get("sw_version"))
+    if release:
+        parts.append("VAST %s" % release)
     return ", ".join(parts)
+
+
+def _sentence(value):
+    value = value[0].upper() + value[1:]
+    return value if value.endswith(".") else value + "."
+
+
+def top_notes(doc):
+    """What a reader must know before the drift itself, as (tone, sentence): the warnings (snapshots of two
+    clusters, a release downgrade), then the notes (the release changed). Older drift documents hold neither, only
+    ``same_cluster``."""
+    warnings = list(doc.get("warnings") or [])
+    if not warnings and not doc.get("same_cluster", True):
+        warnings.append("The two snapshots come from different clusters (their guids differ).")
+    return [("warn", _sentence(w)) for w in warnings] + [("info", _sentence(n)) for n in doc.get("notes") or []]
 
 
 def _headline(doc):
@@ -60,10 +77,10 @@ def _headline(doc):
 def render_md(doc):
     out = ["# Configuration drift: %s\n" % md(doc["cluster"].get("name") or "cluster"),
            "- **Before:** %s" % md(side_text(doc["before"])),
-           "- **After:** %s" % md(side_text(doc["after"])),
-           "", "**%s**" % md(_headline(doc))]
-    if not doc.get("same_cluster", True):
-        out.append("\n> The two snapshots come from different clusters (their guids differ).")
+           "- **After:** %s" % md(side_text(doc["after"]))]
+    for tone, sentence in top_notes(doc):
+        out += ["", "> %s%s" % ("**Warning:** " if tone == "warn" else "", md(sentence))]
+    out += ["", "**%s**" % md(_headline(doc))]
     for name, res in sorted(doc["resources"].items()):
         out.append("\n## %s\n" % md(name))
         if res["added"]:
@@ -90,10 +107,10 @@ def render_html(doc, primary=None, accent=None):
            '<header class="cover"><div class="brand"><span>Configuration drift</span></div><h1>%s</h1>' % esc(cluster),
            "<dl><dt>Before</dt><dd>%s</dd><dt>After</dt><dd>%s</dd></dl></header>" % (
                esc(side_text(doc["before"])), esc(side_text(doc["after"]))),
-           '<main><section class="section"><h2>Summary</h2>',
-           '<p class="note %s">%s</p>' % ("warn" if doc["summary"]["drift"] else "info", esc(_headline(doc)))]
-    if not doc.get("same_cluster", True):
-        out.append('<p class="note warn">The two snapshots come from different clusters (their guids differ).</p>')
+           '<main><section class="section"><h2>Summary</h2>']
+    for tone, sentence in top_notes(doc):
+        out.append('<p class="note %s">%s</p>' % (tone, esc(sentence)))
+    out.append('<p class="note %s">%s</p>' % ("warn" if doc["summary"]["drift"] else "info", esc(_headline(doc))))
     for name, res in sorted(doc["resources"].items()):
         out.append("<h3>%s</h3>" % esc(name))
         if res["added"]:

@@ -19,7 +19,7 @@ import json
 import os
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import (
-    human_bytes, iso, plural, round_percent, text, utcnow,
+    human_bytes, iso, plural, release_text, round_percent, text, utcnow,
 )
 from ansible_collections.vastops.asbuilt.plugins.module_utils.health import verdict, verdict_tone
 from ansible_collections.vastops.asbuilt.plugins.module_utils.health_checks_hw import used_percent
@@ -204,6 +204,25 @@ def _when(row):
     return row.get("collected_text") or display(row.get("collected_at"))
 
 
+def capacity_text(row):
+    """"57.5% of 518.0 TB" (the capacity used of the usable capacity), "-" when unknown."""
+    if row.get("used_percent") is None:
+        return "-"
+    return "%.1f%% of %s" % (row["used_percent"], human_bytes(row.get("usable_bytes")))
+
+
+def nodes_text(row):
+    """"8 / 4": the CNodes and DNodes of the cluster."""
+    nodes = row.get("nodes") or {}
+    return "%s / %s" % (text(nodes.get("cnodes")), text(nodes.get("dnodes")))
+
+
+def failure_text(reason, last):
+    """"FAILED in this run: <reason>; <last>" without a sentence stop before the semicolon ("(set tenant).;")."""
+    reason = text(reason).strip().rstrip(".;,:").rstrip() if reason not in (None, "") else "no reason was given"
+    return "FAILED in this run: %s; %s" % (reason, last)
+
+
 def _status_html(row):
     if row["status"] == "refreshed":
         return '<span class="badge ok">this run</span>'
@@ -226,17 +245,14 @@ def render_html(doc, company=None, primary=None, accent=None):
             rows.append('<tr class="%s"><td>%s</td><td colspan="5">%s</td><td>%s</td></tr>' % (
                 esc(r["status"]), link, '<span class="more">no report on disk</span>', _status_html(r)))
             continue
-        nodes = r.get("nodes") or {}
         headline, detail, tone = health_text(r["health"])
         gaps = data_gaps(r)
         health_cell = '<span class="badge %s">%s</span> <span class="more">%s</span>%s' % (
             esc(tone), esc(headline), esc(detail), ('<br/><span class="more gap">%s</span>' % esc(gaps)) if gaps else "")
         rows.append('<tr class="%s"><td>%s<br/><span class="more">%s</span></td><td>%s</td><td class="num">%s</td>'
                     '<td class="num">%s</td><td>%s</td><td>%s</td><td>%s</td></tr>' % (
-                        esc(r["status"]), link, esc(text(r.get("cluster_name"))), esc(text(r["sw_version"])),
-                        esc("%.1f%% of %s" % (r["used_percent"], human_bytes(r["usable_bytes"]))
-                            if r["used_percent"] is not None else "-"),
-                        esc("%s / %s" % (text(nodes.get("cnodes")), text(nodes.get("dnodes")))),
+                        esc(r["status"]), link, esc(text(r.get("cluster_name"))),
+                        esc(text(release_text(r["sw_version"]))), esc(capacity_text(r)), esc(nodes_text(r)),
                         health_cell, esc(_when(r)), _status_html(r)))
     parts = ["%d refreshed by this run" % t["refreshed"]]
     if t["earlier"]:
@@ -266,7 +282,7 @@ def render_html(doc, company=None, primary=None, accent=None):
     for label, value, sub, tone in cards:
         out.append('<div class="card %s"><div class="label">%s</div><div class="value">%s</div><div class="sub">%s'
                    "</div></div>" % (tone, esc(label), esc(value), esc(sub)))
-    out.append('</div><div class="tablewrap"><table class="data"><thead><tr><th>Cluster</th><th>VAST version</th>'
+    out.append('</div><div class="tablewrap"><table class="data"><thead><tr><th>Cluster</th><th>VAST release</th>'
                '<th class="num">Capacity used</th><th class="num">CNodes / DNodes</th><th>Health</th>'
                "<th>Data collected</th><th>Report</th></tr></thead><tbody>%s</tbody></table></div>" % "".join(rows))
     out.append('<p class="more">Each cluster name links to its latest as-built report. "This run": the report was '
@@ -278,19 +294,21 @@ def render_html(doc, company=None, primary=None, accent=None):
 
 def render_md(doc):
     t = doc["totals"]
-    lines = ["| Cluster | VAST version | Capacity used | Health | Data collected | Report |",
-             "|---|---|---|---|---|---|"]
+    lines = ["| Cluster | VAST release | Capacity used | CNodes / DNodes | Health | Data collected | Report |",
+             "|---|---|---|---|---|---|---|"]
     for r in doc["clusters"]:
         name = "[%s](%s)" % (md(r["name"]), r["link"].replace(" ", "%20")) if r["link"] else md(r["name"])
-        last = ("; last report %s" % text(r["run"])) if r["has_report"] else "; no earlier report"
+        if r.get("cluster_name") and r["cluster_name"] != r["name"]:
+            name += " (%s)" % md(r["cluster_name"])        # as index.html shows it under the link
+        last = ("last report %s" % text(r["run"])) if r["has_report"] else "no earlier report"
         status = {"refreshed": "this run", "earlier": "earlier run (%s)" % (r["run"] or "-"),
-                  "failed": "FAILED in this run: %s%s" % (r["reason"], last), "missing": "no report yet"}[r["status"]]
+                  "failed": failure_text(r["reason"], last), "missing": "no report yet"}[r["status"]]
         if not r["has_report"]:
-            cells = ["-", "-", "-", "-", status]
+            cells = ["-", "-", "-", "-", "-", status]
         else:
             headline, detail, _tone = health_text(r["health"])
             gaps = data_gaps(r)
-            cells = [r["sw_version"], "%.1f%%" % r["used_percent"] if r["used_percent"] is not None else "-",
+            cells = [release_text(r["sw_version"]), capacity_text(r), nodes_text(r),
                      "%s: %s%s" % (headline, detail, (" (%s)" % gaps) if gaps else ""), _when(r), status]
         lines.append("| %s | %s |" % (name, " | ".join(md(c) for c in cells)))
     counts = ["%d refreshed by this run" % t["refreshed"]]

@@ -8,7 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import (
-    box_name, human_bytes, human_bytes_split, human_duration, placed_boxes, plural, round_percent, text,
+    box_name, human_bytes, human_bytes_split, human_duration, placed_boxes, plural, release_text, round_percent, text,
     unit_collisions,
 )
 from ansible_collections.vastops.asbuilt.plugins.module_utils.health import sorted_results, verdict, verdict_tone
@@ -22,9 +22,12 @@ KIND_LABEL = {"cboxes": "CBox", "dboxes": "DBox", "eboxes": "EBox"}
 SEVERITY_TONE = {"critical": "bad", "major": "warn", "minor": "minor", "info": "info", "none": "ok"}
 
 
-def short_version(value):
-    parts = text(value).split(".")
-    return ".".join(parts[:4]) if len(parts) > 4 else text(value)
+def release_with_build(rec):
+    """"5.3.1 (release-5.3.1-sp2-1781527)": the release, with the build name the cluster gives."""
+    release = release_text(rec.get("sw_version"))
+    if release and rec.get("build"):
+        return "%s (%s)" % (release, text(rec.get("build")))
+    return release or rec.get("build")
 
 
 def count(b, name):
@@ -65,7 +68,7 @@ def _plural(n, word, many=None):
 
 def narrative(b, cluster):
     """Two or three plain sentences a reader takes away from the report."""
-    release = short_version(cluster.get("sw_version")).rsplit(".", 1)[0] if cluster.get("sw_version") else "?"
+    release = release_text(cluster.get("sw_version")) or "?"
     parts = ["%s is a VAST %s cluster" % (cluster.get("name") or b.view.cluster_name, release)]
     e_boxes, c_boxes, d_boxes = count(b, "eboxes"), count(b, "cboxes"), count(b, "dboxes")
     c_nodes, d_nodes, racks = count(b, "cnodes"), count(b, "dnodes"), count(b, "racks")
@@ -132,8 +135,8 @@ def executive_summary(b, sec):
             sec["blocks"].append(banner)
     cards = []
     if cluster:
-        cards.append({"label": "VAST release", "value": short_version(cluster.get("sw_version")).rsplit(".", 1)[0]
-                      if cluster.get("sw_version") else "-", "sub": text(cluster.get("build")), "tone": "info"})
+        cards.append({"label": "VAST release", "value": release_text(cluster.get("sw_version")) or "-",
+                      "sub": text(cluster.get("build")), "tone": "info"})
         figs = capacity_figures(cluster, b.findings)
         if figs["used_percent"] is not None:
             cards.append({"label": "Usable capacity", "value": figs["usable_text"],
@@ -156,7 +159,7 @@ def executive_summary(b, sec):
     if cluster:
         sec["blocks"].append(kv([
             ("Cluster", cluster.get("name")), ("PSNT", cluster.get("psnt")), ("GUID", cluster.get("guid")),
-            ("State", badge(cluster.get("state"))), ("Software version", cluster.get("sw_version")),
+            ("State", badge(cluster.get("state"))), ("VAST release", release_text(cluster.get("sw_version"))),
             ("Management VIP", cluster.get("mgmt_vip")), ("Deployed", cluster.get("deployment_time")),
             ("Data collected", b.options.get("collected_text") or b.view.collected_at)], "At a glance"))
     if b.findings:
@@ -184,7 +187,8 @@ def cluster(b, sec):
     blocks = sec["blocks"]
     blocks.append(kv([
         ("Name", rec.get("name")), ("GUID", rec.get("guid")), ("PSNT", rec.get("psnt")),
-        ("State", badge(rec.get("state"))), ("Software version", rec.get("sw_version")), ("Build", rec.get("build")),
+        ("State", badge(rec.get("state"))), ("Release", release_with_build(rec)),
+        ("Software build", rec.get("sw_version")),
         ("Management VIP", rec.get("mgmt_vip")), ("Management CNode", rec.get("mgmt_cnode")),
         ("Leader", "%s (%s)" % (text(rec.get("leader_cnode")), text(rec.get("leader_state")))),
         ("Deployed", rec.get("deployment_time")), ("Online since", rec.get("online_start_time")),
@@ -210,7 +214,7 @@ def cluster(b, sec):
     else:
         blocks.append(b.missing("vms", "VMS settings"))
     blocks += b.table("licenses", "Licences", ["Licence", "State", "Capacity", "CPU cores", "Start", "Expires"],
-                      lambda r: [r.get("name"), badge(r.get("state")), r.get("capacity"), r.get("cpu_cores"),
+                      lambda r: [r.get("name"), badge(r.get("state")), human_bytes(r.get("capacity")), r.get("cpu_cores"),
                                  r.get("start_date"), r.get("expiration_date")], empty="No licence is installed.")
     if b.level >= 2:
         blocks += b.table("versions", "Software history", ["Version", "Build", "OS", "Status", "Installed"],

@@ -8,9 +8,10 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import (
-    certificate_not_after, human_bytes, human_duration, iso, period_text, text,
+    certificate_not_after, human_bytes, human_duration, iso, number_text, period_text, release_text, text,
 )
 from ansible_collections.vastops.asbuilt.plugins.module_utils.health import sorted_results
+from ansible_collections.vastops.asbuilt.plugins.module_utils.health_rules import check_title
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_build_infra import SEVERITY_TONE
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_model import (
     badge, display, heading, kind_label, kv, note, resume_banner, resumed_resources, yes_no,
@@ -118,6 +119,14 @@ def _identity_providers(b):
     return blocks
 
 
+def _mib(value):
+    """Bytes of a figure in MiB (the collection's peak memory), None when there is none."""
+    try:
+        return float(value) * 1024 * 1024 if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
 def _count(n, word):
     return "%d %s%s" % (n, word, "" if n == 1 else "s")
 
@@ -188,9 +197,10 @@ def data_protection(b, sec):
                                  yes_no(p.get("indestructible")), (p.get("tenant") or {}).get("name")
                                  or p.get("tenant_id")], empty="No protection policy: no view has scheduled snapshots.")
     blocks += b.table("nativereplicationremotetargets", "Replication peers",
-                      ["Peer", "Leading VIP", "State", "Health", "Local pool", "Peer version", "Space left"],
+                      ["Peer", "Leading VIP", "State", "Health", "Local pool", "Peer release", "Space left"],
                       lambda r: [r.get("name"), r.get("leading_vip"), badge(r.get("state")), badge(r.get("health")),
-                                 r.get("pool_name"), r.get("remote_version"), r.get("space_left")],
+                                 r.get("pool_name"), release_text(r.get("remote_version")),
+                                 human_bytes(r.get("space_left"))],
                       empty="No native replication peer is configured.")
     blocks += b.table("replicationtargets", "S3 replication targets", ["Target", "Type", "Bucket", "Region", "State"],
                       lambda r: [r.get("name"), r.get("type"), r.get("bucket_name"), r.get("aws_region"),
@@ -253,18 +263,18 @@ def monitoring(b, sec):
         blocks.append(b.missing("eventdefinitionconfigs", "Notifications"))
     elif notif:
         n = notif[0]
-        blocks.append(kv([("Syslog hosts", n.get("syslog_host") or "none"),
+        blocks.append(kv([("Syslog hosts", ", ".join(_listed(n.get("syslog_host"))) or "none"),
                           ("Syslog port / protocol", "%s / %s" % (text(n.get("syslog_port")), text(n.get("syslog_protocol")))),
                           ("Audit to syslog", ", ".join(k for k, f in (("VMS", "syslog_vms_audit"), ("shell", "syslog_shell_audit"),
                                                                        ("IPMI", "syslog_ipmi_audit")) if n.get(f)) or "none"),
                           ("SMTP server", "%s:%s" % (text(n.get("smtp_host")), text(n.get("smtp_port")))
                            if n.get("smtp_host") else "none"),
-                          ("Alert e-mail to", n.get("email_recipients") or "none"),
+                          ("Alert e-mail to", ", ".join(_listed(n.get("email_recipients"))) or "none"),
                           ("Audit log retention (days)", n.get("audit_logs_retention"))], "Notifications"))
     if b.level < 2:
         return
     blocks += b.table("supportbundles", "Support bundles", ["Bundle", "Level", "State", "Size", "Created"],
-                      lambda s: [s.get("name"), s.get("level"), badge(s.get("state")), s.get("bundle_size"),
+                      lambda s: [s.get("name"), s.get("level"), badge(s.get("state")), human_bytes(s.get("bundle_size")),
                                  s.get("created")], sort=lambda s: text(s.get("created")), empty="No support bundle.")
     blocks += b.table("monitors", "Monitors", ["Monitor", "Object type", "Type", "Time frame", "Properties"],
                       lambda m: [m.get("name"), kind_label(m.get("object_type")), m.get("monitor_type"), m.get("time_frame"),
@@ -281,10 +291,10 @@ def monitoring(b, sec):
                               sort=lambda e: [-ord(c) for c in text(e.get("timestamp"))])
     capped = truncation(view, "events")
     if events is not None and capped and (b.level >= 3 or "events.csv" in b.csv_written):
-        held = "; events.csv holds those" if "events.csv" in b.csv_written else ""
-        blocks.append(note("Events: truncated: %s (collect_events_max): the collection read the newest %d of the %s "
-                           "events the cluster holds%s." % (capped, capped_count(view, "events"),
-                                                            capped_total(view, "events"), held), "missing"))
+        read = number_text(capped_count(view, "events"))
+        held = " events.csv lists those %s." % read if "events.csv" in b.csv_written else ""
+        blocks.append(note("Events: the newest %s of the %s events the cluster holds were read (collect_events_max).%s"
+                           % (read, number_text(capped_total(view, "events")), held), "missing"))
 
 
 def _resource_info(view, name):
@@ -316,7 +326,8 @@ def health(b, sec):
         sec["status"], sec["note"] = "unavailable", "The health check did not run for this report."
         return
     results = sorted_results(b.findings["results"])
-    shown = [r for r in results if r["status"] in ("fail", "not_evaluated")
+    shown = [dict(r, check_title=check_title(r)) if r["status"] == "pass" else r for r in results
+             if r["status"] in ("fail", "not_evaluated")
              or (b.level >= 2 and r["status"] in ("pass", "not_applicable")) or (b.level >= 3)]
     sec["blocks"].append({"type": "health", "summary": b.findings["summary"], "results": shown, "mode": "full",
                           "items": b.level >= 2, "reference_time": b.findings.get("reference_time")})
@@ -331,7 +342,7 @@ def appendix(b, sec):
     session = meta.get("session") or {}
     latency = session.get("latency_ms") or session.get("latency") or {}
     rows = [("VMS host", meta.get("host")), ("API version", meta.get("api_version")),
-            ("Software version", meta.get("sw_version")), ("Authentication", meta.get("auth_method")),
+            ("VAST release", release_text(meta.get("sw_version"))), ("Authentication", meta.get("auth_method")),
             ("Collected at", b.options.get("collected_text") or b.view.collected_at),
             ("Collection time (s)", meta.get("elapsed_s")),
             ("Collection version", b.view.doc.get("collection_version")),
@@ -341,7 +352,7 @@ def appendix(b, sec):
             ("Logins / token refreshes", "%s / %s" % (text(session.get("token_logins")), text(
                 session.get("token_refreshes") if session.get("token_refreshes") is not None else session.get("refreshes")))),
             ("Bytes received", human_bytes(session.get("bytes_received") or session.get("bytes"))),
-            ("Peak memory (MB)", session.get("peak_rss_mb"))]
+            ("Peak memory", human_bytes(_mib(session.get("peak_rss_mb"))))]
     if isinstance(latency, dict) and latency:
         rows.append(("Latency (ms)", ", ".join("%s %s" % (k, text(v)) for k, v in sorted(latency.items()))))
     rows.append(("Subsets requested", meta.get("subsets_requested")))

@@ -14,7 +14,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils import health, report_svg
-from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import human_bytes
+from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import human_bytes, release_text
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_model import display
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_style import SORT_SCRIPT, stylesheet
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_svg import esc
@@ -147,8 +147,9 @@ def render_health(block):
                                  "total": len(na)}))
     passed = [r for r in results if r["status"] == "pass"]
     if passed:
-        out.append(render_table({"title": "Rules passed", "columns": ["Rule", "Severity", "Title", "Observed"],
-                                 "rows": [[r["id"], {"badge": r["severity"], "tone": "muted"}, r["title"],
+        out.append(render_table({"title": "Rules passed", "columns": ["Rule", "Severity", "Check", "Observed"],
+                                 "rows": [[r["id"], {"badge": r["severity"], "tone": "muted"},
+                                           r.get("check_title") or r["title"],
                                            r.get("observed")] for r in passed], "numeric": [], "total": len(passed)}))
     disabled = [r for r in results if r["status"] == "disabled"]
     if disabled:
@@ -205,7 +206,7 @@ def render(model, primary=None, accent=None, logo_data_uri=None):
     css = stylesheet(primary, accent)
     cluster = model.get("cluster") or {}
     title = model["title"]
-    version = (" \u2014 VAST %s" % cluster["sw_version"]) if cluster.get("sw_version") else ""
+    version = (" \u2014 VAST %s" % release_text(cluster["sw_version"])) if cluster.get("sw_version") else ""
     subtitle = model.get("subtitle") or "%s%s" % (model["cluster_name"], version)
     meta = [("Cluster", model["cluster_name"]), ("PSNT", cluster.get("psnt")),
             ("Data collected", model.get("collected_text") or model.get("collected_at")),

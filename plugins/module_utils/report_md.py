@@ -16,7 +16,7 @@ __metaclass__ = type
 import re
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils import health
-from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import human_bytes
+from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import human_bytes, release_text
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_model import display
 
 ITEMS_SHOWN = 25
@@ -98,8 +98,8 @@ def render_health(block):
     passed = [r for r in block["results"] if r["status"] == "pass"]
     if passed:
         out.append("\n### Rules passed\n")
-        out.append(table(["Rule", "Severity", "Title", "Observed"],
-                         [[r["id"], r["severity"], r["title"], r.get("observed")] for r in passed]))
+        out.append(table(["Rule", "Severity", "Check", "Observed"],
+                         [[r["id"], r["severity"], r.get("check_title") or r["title"], r.get("observed")] for r in passed]))
     disabled = [r for r in block["results"] if r["status"] == "disabled"]
     if disabled:
         out.append("\nDisabled by configuration: %s." % ", ".join(r["id"] for r in disabled))
@@ -174,7 +174,7 @@ def render(model):
     cluster = model.get("cluster") or {}
     out = ["# %s: %s\n" % (md(model["title"]), md(model["cluster_name"]))]
     facts = [("Prepared for", model.get("company")), ("Author", model.get("author")),
-             ("Cluster", model["cluster_name"]), ("VAST version", cluster.get("sw_version")),
+             ("Cluster", model["cluster_name"]), ("VAST release", release_text(cluster.get("sw_version"))),
              ("PSNT", cluster.get("psnt")), ("Data collected", model.get("collected_text") or model.get("collected_at")),
              ("Report generated", model.get("generated_at"))]
     out.append("\n".join("- **%s:** %s" % (k, md(v)) for k, v in facts if v))

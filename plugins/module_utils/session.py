@@ -218,7 +218,7 @@ class VastSession:
             if self.auth.mode == "api_token" and self.sw_version is not None and \
                     not self.sw_version.release_at_least(API_TOKEN_MIN_RELEASE):
                 self._warn("API tokens are documented for VAST %s+; this cluster runs %s."
-                           % (API_TOKEN_MIN_RELEASE, self.sw_version.raw))
+                           % (API_TOKEN_MIN_RELEASE, self.sw_version.short))
             if self.disk is not None:
                 # what the cluster shows depends on who reads and in which tenant: both are part of the scope
                 self.disk.set_scope(self.cluster.get("guid") or self.params.netloc,
@@ -382,7 +382,7 @@ class VastSession:
             return
         if self.sw_version is not None and not self.sw_version.release_at_least(TENANT_HEADER_MIN_RELEASE):
             raise OptionError("tenant", "tenant scoping (X-Tenant-Name) needs VAST %s or later; this cluster runs %s"
-                              % (TENANT_HEADER_MIN_RELEASE, self.sw_version.raw),
+                              % (TENANT_HEADER_MIN_RELEASE, self.sw_version.short),
                               hint="Remove tenant to read the whole cluster.")
         self.transport.extra_headers["X-Tenant-Name"] = tenant
         self._verify_tenant()

@@ -165,24 +165,24 @@ def check_supported(version, allow_newer=False):
     release = Version(version.short)
     if release < Version(MIN_SUPPORTED_RELEASE):
         raise UnsupportedVersion(
-            "VAST %s is older than this collection supports (%s)." % (version.raw, supported_range_text()),
+            "VAST %s is older than this collection supports (%s)." % (version.short, supported_range_text()),
             hint="Upgrade the cluster, or use a tool that supports releases before %s." % MIN_SUPPORTED_RELEASE,
             sw_version=version.raw)
     if release >= Version(MAX_SUPPORTED_RELEASE_EXCLUSIVE):
         if not allow_newer:
             raise UnsupportedVersion(
                 "VAST %s is newer than this collection supports (%s; newest tested %s)."
-                % (version.raw, supported_range_text(), NEWEST_TESTED_RELEASE),
+                % (version.short, supported_range_text(), NEWEST_TESTED_RELEASE),
                 hint="Upgrade vastops.asbuilt, or set allow_newer_version=true (VAST_ALLOW_NEWER_VERSION) to try "
                      "anyway: the collection only reads, but fields or endpoints may have changed.",
                 sw_version=version.raw)
         return ["VAST %s is outside the supported range (%s); continuing because allow_newer_version is set."
-                % (version.raw, supported_range_text())]
+                % (version.short, supported_range_text())]
     newest = Version(NEWEST_TESTED_RELEASE)
     if Version(version.major_minor) > newest:
         return ["VAST %s is newer than the newest release this collection was tested with (%s); it is within the "
                 "supported range (%s), but check the report for missing fields." % (
-                    version.raw, NEWEST_TESTED_RELEASE, supported_range_text())]
+                    version.short, NEWEST_TESTED_RELEASE, supported_range_text())]
     return []
 
 

@@ -19,7 +19,11 @@ description:
   - Values that always move are ignored (capacity used, uptime, counters, performance figures, timestamps, the
     CNode a VIP currently sits on, ...), as are activity resources (events, alarms, snapshots, capacity, support
     bundles). Both lists can be replaced or extended (O(ignore_fields), O(ignore_resources)).
-  - A resource collected in only one of the two snapshots is listed as not compared, never as all added or removed.
+  - A resource collected in only one of the two snapshots is listed as not compared, never as all added or removed;
+    one that the release of the other snapshot does not serve is listed as not applicable to that release.
+  - Snapshots of two different clusters (their C(guid) differs or, without a guid, their name) are still compared,
+    with a warning, which C(drift.md), C(drift.html) and C(drift.json) repeat at the top. A change of the software
+    release between the snapshots is said at the top too, and a downgrade is also a warning.
 author:
   - vastops.asbuilt contributors (@vastops)
 options:
@@ -106,6 +110,22 @@ not_compared:
   type: dict
   returned: always
   sample: {"events": "ignored (activity, not configuration)"}
+same_cluster:
+  description: Whether both snapshots come from one cluster (same C(guid), or same name when a guid is missing).
+  type: bool
+  returned: always
+  sample: true
+release:
+  description: The software release (major.minor.patch) of each snapshot, whether it changed and whether it went down.
+  type: dict
+  returned: always
+  sample: {"before": "5.3.1", "after": "4.7.0", "changed": true, "downgrade": true}
+notes:
+  description: What the drift files say first, besides the warnings (the release change).
+  type: list
+  elements: str
+  returned: always
+  sample: ["release changed 5.3.1 -> 5.4.0"]
 ignored:
   description: The field patterns and resources that were ignored.
   type: dict
@@ -161,8 +181,11 @@ def main():
     except Exception as exc:  # pylint: disable=broad-except  # a clear failure instead of a traceback
         module.fail_json(msg="cannot compare %s with %s: one of them holds data of an unexpected shape (%s: %s)."
                          % (p["before"], p["after"], type(exc).__name__, exc), error=type(exc).__name__)
+    for warning in doc["warnings"]:
+        module.warn(warning)
     result = dict(changed=False, summary=doc["summary"], resources=doc["resources"], not_compared=doc["not_compared"],
-                  ignored=doc["ignored"], files=[])
+                  ignored=doc["ignored"], same_cluster=doc["same_cluster"], release=doc["release"], notes=doc["notes"],
+                  files=[])
     if p["dest"]:
         dest = os.path.abspath(p["dest"])
         try:

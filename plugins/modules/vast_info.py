@@ -602,7 +602,7 @@ meta:
     unavailable:
       description: The resources the cluster does not serve, with the reason (C(subset.resource) -> reason).
       type: dict
-      sample: {"cluster.health": "needs VAST 5.4 or later; the cluster runs 5.3.1.1.12345678901234567890"}
+      sample: {"cluster.health": "needs VAST 5.4 or later; the cluster runs 5.3.1"}
     errors:
       description: The resources that failed (C(subset.resource) -> C(msg), C(status), C(url), C(error)).
       type: dict

@@ -25,7 +25,7 @@ def build_tenants(ctx):
             "Tenant", **ctx.common("tenants", ident, name), client_ip_ranges=[] if t == 0 else
             [["172.24.%d.1" % (t % 250), "172.24.%d.254" % (t % 250)]],
             client_ip_ranges_summary="" if t == 0 else "172.24.%d.[1-254]" % (t % 250),
-            vippool_names=[], vippools=[], ad_provider_id=1 if t == 0 else None, ad_title=ctx.domain if t == 0 else "",
+            vippool_names=[], vippools=[], ad_provider_id=1 if t == 0 else None, ad_title="",
             ldap_provider_id=None, ldap_title="", nis_provider_id=None, nis_title="", local_provider_id=1,
             local_provider_title="local", local_provider={"id": 1, "name": "local"},
             posix_primary_provider="AD" if t == 0 else "LOCAL", login_name_primary_provider="AD" if t == 0 else

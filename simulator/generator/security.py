@@ -63,6 +63,9 @@ def _identity(ctx):
                  ma_pwd_change_frequency="30d", scheduled_ma_pwd_change_enabled=True,
                  ma_pwd_update_time=ctx.ts(12 * 86400), tenant_id=1)
     ctx.add("activedirectory", [ad])
+    for tenant in ctx.data["tenants"]:
+        if tenant.get("ad_provider_id") == ad["id"]:
+            tenant["ad_title"] = ad["title"]      # a tenant names its AD provider by the provider's title
     ctx.add("ldaps", ldaps)
     ctx.add("nis", nis)
 

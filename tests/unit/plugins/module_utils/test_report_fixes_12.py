@@ -140,7 +140,8 @@ def test_truncated_events_say_so_in_the_appendix_and_the_monitoring_section(doc)
                if r[0] == "monitoring.events")
     assert row[2] == cut and "collect_events_max" in row[4]
     assert "events.csv, which is truncated: %d of 5000" % len(events) in _texts(appendix)
-    assert "Events: %s (collect_events_max)" % cut in _texts(section(model, "monitoring"))
+    assert "Events: the newest %s of the 5,000 events the cluster holds were read (collect_events_max)." % format(
+        len(events), ",") in _texts(section(model, "monitoring"))
     assert cut in files["report.md"] and cut in files["report.html"]
 
 
