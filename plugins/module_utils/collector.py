@@ -402,7 +402,7 @@ class Collector:
             first = split_page(session.get(path, dict(query, page_size=size), cache=False))
         except NotFound as exc:
             raise ResourceUnavailable(read.name, "the cluster (VAST %s, API %s) answered 404 for %s: endpoint not "
-                                                 "served" % (session.sw_version.raw if session.sw_version else "?",
+                                                 "served" % (session.sw_version.short if session.sw_version else "?",
                                                              session.api_version, exc.url or path),
                                       url=exc.url, status=404)
         records = list(first.records)
