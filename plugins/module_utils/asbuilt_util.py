@@ -16,6 +16,8 @@ import hashlib
 import re
 import unicodedata
 
+from ansible_collections.vastops.asbuilt.plugins.module_utils.versions import sanitize_version
+
 UTC = datetime.timezone.utc
 _RACK_UNIT = re.compile(r"^\s*[Uu]?\s*(\d+)\s*$")
 # Box heights in rack units. DBoxes of the Ceres family are 1U; the older (sanmina, mavericks) ones 2U.
@@ -310,24 +312,25 @@ def certificate_not_after(pem):
         return None
 
 
-def release_text(sw_version):
-    """The release of a VAST software version, major.minor.patch: "5.3.1.2.11661318609139099603" -> "5.3.1"
-    ("5.3" -> "5.3.0"); text that holds no version is returned as it is, None as None."""
+def release_of(sw_version):
+    """(major, minor, patch) of a VAST software version, read by versions.sanitize_version (the one parser of VAST
+    version strings; ints, so 5.10 > 5.3), or None when it holds no version."""
     if sw_version in (None, ""):
         return None
-    match = re.search(r"\d+(?:\.\d+)*", str(sw_version))
-    if not match:
-        return str(sw_version)
-    parts = (match.group(0).split(".") + ["0", "0"])[:3]
-    return ".".join(str(int(p)) for p in parts)
-
-
-def release_key(sw_version):
-    """(major, minor, patch) of a software version for comparisons, or None."""
-    release = release_text(sw_version)
-    if release is None or not re.match(r"^\d+\.\d+\.\d+$", release):
+    try:
+        parts = sanitize_version(sw_version)
+    except ValueError:
         return None
-    return tuple(int(p) for p in release.split("."))
+    return tuple((list(parts) + [0, 0, 0])[:3])
+
+
+def release_text(sw_version):
+    """The release of a VAST software version: "5.3.1.2.11661318609139099603" -> "5.3.1" ("5.3" -> "5.3.0");
+    text that holds no version is returned as it is, None as None."""
+    release = release_of(sw_version)
+    if release is None:
+        return None if sw_version in (None, "") else str(sw_version)
+    return "%d.%d.%d" % release
 
 
 def number_text(value):

@@ -32,7 +32,7 @@ import fnmatch
 import json
 import os
 
-from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import release_key, release_text
+from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import release_of, release_text
 
 DRIFT_KIND = "vastops.asbuilt.drift"
 
@@ -131,8 +131,8 @@ def release_change(before, after):
     out = {"before": release_text(old), "after": release_text(new), "changed": False, "downgrade": False}
     if out["before"] and out["after"] and out["before"] != out["after"]:
         out["changed"] = True
-        keys = (release_key(old), release_key(new))
-        out["downgrade"] = bool(keys[0] and keys[1] and keys[1] < keys[0])
+        old_release, new_release = release_of(old), release_of(new)
+        out["downgrade"] = bool(old_release and new_release and new_release < old_release)
     return out
 
 

@@ -31,7 +31,7 @@ __metaclass__ = type
 import re
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils import health_checks_cfg, health_checks_hw
-from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import iso, parse_time, utcnow
+from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import iso, parse_time, release_text, utcnow
 from ansible_collections.vastops.asbuilt.plugins.module_utils.health_rules import (
     RULES, RULES_BY_ID, SEVERITIES, default_params,
 )
@@ -129,10 +129,6 @@ _NEEDS = re.compile(r"needs VAST (\S+) or later; the cluster runs (\S+)")
 _REMOVED = re.compile(r"removed in VAST (\S+); the cluster runs (\S+)")
 
 
-def _release(raw):
-    return ".".join(str(raw).split(".")[:3])
-
-
 def resource_label(name):
     return RESOURCE_LABELS.get(name, (name, True))
 
@@ -143,11 +139,11 @@ def not_applicable_reason(resource, why):
     match = _NEEDS.search(str(why or ""))
     if match:
         return "%s %s in VAST %s (this cluster runs %s)" % (
-            label[0].upper() + label[1:], "arrive" if plural else "arrives", match.group(1), _release(match.group(2)))
+            label[0].upper() + label[1:], "arrive" if plural else "arrives", match.group(1), release_text(match.group(2)))
     match = _REMOVED.search(str(why or ""))
     if match:
         return "%s %s removed in VAST %s (this cluster runs %s)" % (
-            label[0].upper() + label[1:], "were" if plural else "was", match.group(1), _release(match.group(2)))
+            label[0].upper() + label[1:], "were" if plural else "was", match.group(1), release_text(match.group(2)))
     return "%s %s not served by this cluster (%s)" % (
         label[0].upper() + label[1:], "are" if plural else "is", why or "no reason given")
 
