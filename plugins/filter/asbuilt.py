@@ -37,89 +37,55 @@ def subset_of(resource):
     return "min" if resource in SUBSETS["min"].resources else None
 
 
+def _check_subset_names(names):
+    """SubsetError naming the unknown subsets among *names* (and the valid ones)."""
+    unknown = [str(n) for n in names or [] if str(n) not in SUBSETS]
+    if unknown:
+        raise SubsetError("unknown subset%s %s; valid: %s" % (
+            "s" if len(unknown) > 1 else "", ", ".join(repr(u) for u in unknown), ", ".join(SUBSETS)))
+
+
 def asbuilt_subsets(sections, report=True, healthcheck=True, disabled_rules=None, extra=None):
     """The vast_info gather_subset list for a report with these section levels and the enabled health rules."""
     try:
         needed = set(resources_for_sections(sections or {})) if report else set()
         if healthcheck:
             needed.update(resources_needed(disabled_rules or []))
-    except (SectionConfigError, RuleConfigError) as exc:
+        _check_subset_names(extra)
+    except (SectionConfigError, RuleConfigError, SubsetError) as exc:
         raise AnsibleFilterError(str(exc))
     chosen = set(subset_of(r) for r in needed) - set([None])
-    for name in extra or []:
-        if str(name) not in SUBSETS:
-            raise AnsibleFilterError("unknown subset %r; valid: %s" % (name, ", ".join(SUBSETS)))
-        chosen.add(str(name))
+    chosen.update(str(name) for name in extra or [])
     return [name for name in SUBSETS if name in chosen] or ["min"]
 
 
-def asbuilt_variable_errors(variables, argument_errors=None):
-    """One message per wrong value among the role variables that an argument specification can only type-check
-    (the keys and levels of a sections dict, subset names, rule ids, threshold names and values). *variables*
-    maps the variable's name to its value; the kind of check follows from the name, and a None value (a variable
-    of a role the play does not run) is not checked. A ``*_sections`` value equal to ``asbuilt_sections`` (the
-    default of ``collect_sections`` and ``report_sections``) is reported once, under ``asbuilt_sections``, the
-    name the user set. *argument_errors* (validate_argument_spec's) come first, once each, with a derived
-    ``*_sections`` named as ``asbuilt_sections``; a variable they already name is not reported again. Never raises:
-    the playbooks fail with the messages before the first request to a cluster."""
-    variables = variables or {}
-    shared = variables.get("asbuilt_sections")
-    errors = []
-    for message in argument_errors or []:
-        message = str(message)
-        for name in ("collect_sections", "report_sections"):
-            if shared is not None and variables.get(name) == shared:
-                message = message.replace("'%s'" % name, "'asbuilt_sections'")
-        if message not in errors:
-            errors.append(message)
-    named = " ".join(errors)
-    for name in sorted(variables, key=lambda n: (n != "asbuilt_sections", n)):
-        value = variables[name]
-        if value is None or (name != "asbuilt_sections" and name.endswith("_sections") and shared is not None
-                             and value == shared) or re.search(r"\b%s\b" % re.escape(name), named):
-            continue
-        try:
-            if name.endswith("_sections"):
-                if value is not None and not isinstance(value, dict):
-                    raise SectionConfigError("must be a dictionary of section name to detail level 0-3, got %r"
-                                             % (value,))
-                normalise_levels(value or {})
-            elif name == "collect_subsets":
-                if value:
-                    resolve_subsets(list(value) if isinstance(value, (list, tuple)) else value)
-            elif name == "collect_extra_subsets":
-                unknown = [str(v) for v in (value or []) if str(v) not in SUBSETS]
-                if unknown:
-                    raise SubsetError("unknown subset%s %s; valid: %s" % (
-                        "s" if len(unknown) > 1 else "", ", ".join(repr(u) for u in unknown), ", ".join(SUBSETS)))
-            elif name.endswith("_disabled_rules"):
-                check_rule_ids([str(v) for v in (value or [])])
-            elif name.endswith("_thresholds"):
-                if value is not None and not isinstance(value, dict):
-                    raise RuleConfigError("must be a dictionary of threshold name to value, got %r" % (value,))
-                resolve_thresholds(value or {})
-            elif name.endswith("_rows_detail") or name.endswith("_rows_full"):
-                if not isinstance(value, bool) and str(value).strip().isdigit() and int(str(value)) >= 1:
-                    continue
-                raise ValueError("must be a whole number of rows, at least 1, got %r" % (value,))
-            elif name.endswith("_logo"):
-                if value:
-                    _check_logo(str(value))
-            elif name.endswith("_colors"):
-                _check_colours(value)
-            elif name.startswith("vast_") and name[5:] in _CONNECTION:
-                _check_connection_value(name[5:], value)
-            else:
-                raise AnsibleFilterError("asbuilt_variable_errors: no check for variable %r" % name)
-        except OptionError as exc:
-            errors.append("%s: %s" % (name, str(exc).split(": ", 1)[-1]))
-            continue
-        except (SectionConfigError, SubsetError, RuleConfigError, ValueError) as exc:
-            text = str(exc)
-            if text.startswith("gather_subset"):           # resolve_subsets names its module option
-                text = text[len("gather_subset"):].lstrip(": ")
-            errors.append("%s: %s" % (name, text))
-    return errors
+def _check_sections(value):
+    if not isinstance(value, dict):
+        raise SectionConfigError("must be a dictionary of section name to detail level 0-3, got %r" % (value,))
+    normalise_levels(value)
+
+
+def _check_gather_subset(value):
+    if not value:
+        return
+    try:
+        resolve_subsets(list(value) if isinstance(value, (list, tuple)) else value)
+    except SubsetError as exc:
+        text = str(exc)
+        if text.startswith("gather_subset"):            # resolve_subsets names its module option
+            text = text[len("gather_subset"):].lstrip(": ")
+        raise SubsetError(text)
+
+
+def _check_thresholds(value):
+    if not isinstance(value, dict):
+        raise RuleConfigError("must be a dictionary of threshold name to value, got %r" % (value,))
+    resolve_thresholds(value)
+
+
+def _check_rows(value):
+    if isinstance(value, bool) or not str(value).strip().isdigit() or int(str(value)) < 1:
+        raise ValueError("must be a whole number of rows, at least 1, got %r" % (value,))
 
 
 _CONNECTION = connection_argument_spec()
@@ -138,6 +104,9 @@ def _check_connection_value(option, value):
 
 def _check_logo(path):
     """The logo must be a readable image file the report can embed (report.logo_data_uri says which)."""
+    if not path:
+        return
+    path = str(path)
     if not os.path.isfile(path):
         raise ValueError("%s %s" % (path, "is not a file" if os.path.exists(path) else "does not exist"))
     try:
@@ -162,6 +131,64 @@ def _check_colours(value):
             valid_colour(value.get(key), None)
         except ValueError as exc:
             raise ValueError("%s: %s" % (key, exc))
+
+
+#: (how a variable's name ends, or its whole name; its check). A check raises one of _VALUE_ERRORS.
+_VALUE_CHECKS = (
+    ("_sections", _check_sections),
+    ("collect_subsets", _check_gather_subset),
+    ("collect_extra_subsets", _check_subset_names),
+    ("_disabled_rules", lambda value: check_rule_ids([str(v) for v in value or []])),
+    ("_thresholds", _check_thresholds),
+    ("_rows_detail", _check_rows),
+    ("_rows_full", _check_rows),
+    ("_logo", _check_logo),
+    ("_colors", _check_colours),
+)
+_VALUE_ERRORS = (SectionConfigError, SubsetError, RuleConfigError, ValueError)
+
+
+def _value_check(name):
+    for suffix, check in _VALUE_CHECKS:
+        if name.endswith(suffix):
+            return check
+    if name.startswith("vast_") and name[5:] in _CONNECTION:
+        return lambda value: _check_connection_value(name[5:], value)
+    raise AnsibleFilterError("asbuilt_variable_errors: no check for variable %r" % name)
+
+
+def asbuilt_variable_errors(variables, argument_errors=None):
+    """One message per wrong value among the role variables that an argument specification can only type-check
+    (the keys and levels of a sections dict, subset names, rule ids, threshold names and values, ...: see
+    ``_VALUE_CHECKS``). *variables* maps the variable's name to its value; the check follows from the name, and a
+    None value (a variable of a role the play does not run) is not checked. A ``*_sections`` value equal to
+    ``asbuilt_sections`` (the default of ``collect_sections`` and ``report_sections``) is reported once, under
+    ``asbuilt_sections``, the name the user set. *argument_errors* (validate_argument_spec's) come first, once
+    each, with a derived ``*_sections`` named as ``asbuilt_sections``; a variable they already name is not
+    reported again. Never raises: the playbooks fail with the messages before the first request to a cluster."""
+    variables = variables or {}
+    shared = variables.get("asbuilt_sections")
+    derived = [n for n in ("collect_sections", "report_sections") if shared is not None and variables.get(n) == shared]
+    errors = []
+    for message in argument_errors or []:
+        message = str(message)
+        for name in derived:
+            message = message.replace("'%s'" % name, "'asbuilt_sections'")
+        if message not in errors:
+            errors.append(message)
+    named = " ".join(errors)
+    for name in sorted(variables, key=lambda n: (n != "asbuilt_sections", n)):
+        value = variables[name]
+        if value is None or name in derived or re.search(r"\b%s\b" % re.escape(name), named):
+            continue
+        check = _value_check(name)
+        try:
+            check(value)
+        except OptionError as exc:
+            errors.append("%s: %s" % (name, str(exc).split(": ", 1)[-1]))
+        except _VALUE_ERRORS as exc:
+            errors.append("%s: %s" % (name, exc))
+    return errors
 
 
 def cluster_dir_name(name):
