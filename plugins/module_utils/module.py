@@ -27,7 +27,7 @@ from ansible_collections.vastops.asbuilt.plugins.module_utils.catalogue import S
 from ansible_collections.vastops.asbuilt.plugins.module_utils.errors import OptionError, VastError, scrub
 from ansible_collections.vastops.asbuilt.plugins.module_utils.options import check_option_type, connection_argument_spec
 from ansible_collections.vastops.asbuilt.plugins.module_utils.session import VastSession, missing_requirements
-from ansible_collections.vastops.asbuilt.plugins.module_utils.snapshot import SnapshotError
+from ansible_collections.vastops.asbuilt.plugins.module_utils.snapshot import SnapshotError, SnapshotLockedError
 
 
 class _AnsibleModule(AnsibleModule):
@@ -140,6 +140,10 @@ class VastModule:
             self.fail(details.pop("msg"), with_session=True, **details)
         except SubsetError as exc:
             self.fail(str(exc), error="SubsetError", error_kind="option")
+        except SnapshotLockedError as exc:
+            # error_kind "locked": the staging directory belongs to the run holding the lock; callers (the collect
+            # role) must not tidy it up
+            self.fail(str(exc), error="SnapshotError", error_kind="locked")
         except SnapshotError as exc:
             self.fail(str(exc), error="SnapshotError", error_kind="snapshot")
         except (IOError, OSError) as exc:

@@ -24,6 +24,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import datetime
+import errno
 import gzip
 import json
 import os
@@ -35,6 +36,18 @@ from ansible_collections.vastops.asbuilt.plugins.module_utils.atomic_files impor
 RUN_DIR = re.compile(r"^\d{8}T\d{6}Z(?:-\d+)?$")
 STAGING_DIR = ".collecting"
 SNAPSHOT_NAME = "snapshot.json.gz"
+#: a temporary file or directory of atomic_files / snapshot: ``.<name>.<pid>.<random>.tmp``
+_TEMP = re.compile(r"^\..+\.(?P<pid>\d+)\.[A-Za-z0-9_]+\.tmp$")
+
+
+def _pid_alive(pid):
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except OSError as exc:
+        return exc.errno == errno.EPERM
+    return True
 
 
 def json_bytes(doc, compress=False):
@@ -114,14 +127,45 @@ def file_snapshot(source, run_dir, copy=False):
     return dest
 
 
+def _staging_in_use(staging):
+    """True when *staging* holds anything but temporaries of processes that no longer run: a snapshot waiting to
+    be filed, parts to resume, or files another run (alive) is writing. Such a directory is never removed."""
+    try:
+        names = os.listdir(staging)
+    except OSError:
+        return False
+    for name in names:
+        match = _TEMP.match(name)
+        if match and not _pid_alive(int(match.group("pid"))):
+            continue
+        return True
+    return False
+
+
 def tidy_staging(cluster_dir):
-    """Remove the staging directory when it holds nothing a later run could resume (no parts), then the cluster
-    directory itself when it is empty. Returns the paths removed."""
+    """Remove the staging directory when it holds nothing at all (apart from temporaries of dead processes):
+    nothing a later run could resume, no snapshot another run is about to file, no file another run is writing.
+    Then the cluster directory itself when it is empty. Returns the paths removed.
+
+    Two runs may share a staging directory: the one that lost the lock must never remove what the other one is
+    using (the collect role does not even call this after a lost lock; this is the second line of defence)."""
     removed = []
     staging = staging_dir(cluster_dir)
-    if os.path.isdir(staging) and staged_parts(cluster_dir) is None:
-        shutil.rmtree(staging, ignore_errors=True)
-        removed.append(staging)
+    if os.path.isdir(staging) and not _staging_in_use(staging):
+        for name in os.listdir(staging):
+            path = os.path.join(staging, name)
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                try:
+                    os.unlink(path)
+                except OSError:
+                    pass
+        try:
+            os.rmdir(staging)
+            removed.append(staging)
+        except OSError:
+            pass                                   # something arrived meanwhile: it stays
     try:
         if os.path.isdir(cluster_dir) and not os.listdir(cluster_dir):
             os.rmdir(cluster_dir)

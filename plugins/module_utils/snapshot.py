@@ -59,6 +59,10 @@ class SnapshotError(Exception):
     """A snapshot file cannot be written or is not a valid schema-1 snapshot."""
 
 
+class SnapshotLockedError(SnapshotError):
+    """Another collection holds the lock of the resume directory: this run must touch nothing of it."""
+
+
 def _pid_alive(pid):
     if pid <= 0:
         return False
@@ -407,7 +411,7 @@ class PartStore:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except (IOError, OSError):
             os.close(fd)
-            raise SnapshotError("Another collection is already writing %s (it holds the lock on %s): wait for it to "
+            raise SnapshotLockedError("Another collection is already writing %s (it holds the lock on %s): wait for it to "
                                 "finish, or give this run another dest." % (self.dest, self.path))
         self._lock_fd = fd
 

@@ -20,8 +20,10 @@ description:
   - O(state=present) creates a new run directory, never reusing a name (C(-1), C(-2)... is appended when two runs
     start in the same second), and files O(snapshot) in it as C(snapshot.json.gz), moved (a rename, atomic) or,
     with O(copy=true), copied. So a run directory exists only once there is a snapshot to put in it.
-  - O(state=tidy) removes the staging directory when it holds nothing to resume, and the cluster directory when
-    it is then empty (after a run that failed before reading anything, such as a wrong password).
+  - O(state=tidy) removes the staging directory when it holds nothing (no parts to resume, no snapshot waiting to
+    be filed, no file another run is writing), and the cluster directory when it is then empty (after a run that
+    failed before reading anything, such as a wrong password). A run that lost the lock to another one must not
+    call it (the collect role does not).
 author:
   - vastops.asbuilt contributors (@vastops)
 options:
@@ -130,7 +132,7 @@ def main():
             path = staging_dir(cluster_dir)
             changed = not os.path.isdir(path)
             if changed and not module.check_mode:
-                os.makedirs(path, 0o700)
+                os.makedirs(path, 0o700, exist_ok=True)     # another run may create it at the same moment
             module.exit_json(changed=changed, path=path, parts=staged_parts(cluster_dir))
         if p["state"] == "tidy":
             removed = [] if module.check_mode else tidy_staging(cluster_dir)

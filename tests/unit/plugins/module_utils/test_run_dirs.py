@@ -44,3 +44,24 @@ def test_tidy_keeps_parts_to_resume_and_nothing_else(tmp_path):
     (cluster / output_files.STAGING_DIR).mkdir()
     output_files.tidy_staging(str(cluster))
     assert os.path.isdir(run) and cluster.exists()                         # never an earlier run's directory
+
+
+def test_tidy_never_removes_what_another_run_is_using(tmp_path):
+    """User test 15, item 1: the run that lost the lock tidied the staging directory the winner was still using
+    (its snapshot, just written, waiting to be filed), and the winner failed too. Only an empty staging directory
+    (apart from temporaries of dead processes) is removed."""
+    cluster = tmp_path / "c1"
+    staging = cluster / output_files.STAGING_DIR
+    staging.mkdir(parents=True)
+    snapshot = staging / output_files.SNAPSHOT_NAME
+    snapshot.write_bytes(b"the winner's snapshot")
+    assert output_files.tidy_staging(str(cluster)) == []
+    assert snapshot.read_bytes() == b"the winner's snapshot"
+    snapshot.unlink()
+    writing = staging / (".snapshot.json.gz.%d.abc123.tmp" % os.getpid())     # a live writer's temporary file
+    writing.write_bytes(b"")
+    assert output_files.tidy_staging(str(cluster)) == [] and writing.exists()
+    writing.unlink()
+    dead = staging / ".snapshot.json.gz.999999999.abc123.tmp"                # left by a process that is gone
+    dead.write_bytes(b"")
+    assert output_files.tidy_staging(str(cluster)) == [str(staging), str(cluster)]
