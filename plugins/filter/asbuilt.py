@@ -37,9 +37,22 @@ def subset_of(resource):
     return "min" if resource in SUBSETS["min"].resources else None
 
 
+def asbuilt_list(value):
+    """A list variable as a list: a plain string is split at commas (``"a, b"`` -> ``["a", "b"]``, blanks
+    dropped), as ansible-core does for a module's list option; None and ``""`` give ``[]``; a list stays as it is.
+    So ``-e healthcheck_disabled_rules=VAST-MON-001`` is one rule id, never a list of letters."""
+    if value is None:
+        return []
+    if isinstance(value, string_types):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    if isinstance(value, (list, tuple, set)):
+        return list(value)
+    return [value]
+
+
 def _check_subset_names(names):
     """SubsetError naming the unknown subsets among *names* (and the valid ones)."""
-    unknown = [str(n) for n in names or [] if str(n) not in SUBSETS]
+    unknown = [str(n) for n in asbuilt_list(names) if str(n) not in SUBSETS]
     if unknown:
         raise SubsetError("unknown subset%s %s; valid: %s" % (
             "s" if len(unknown) > 1 else "", ", ".join(repr(u) for u in unknown), ", ".join(SUBSETS)))
@@ -47,15 +60,16 @@ def _check_subset_names(names):
 
 def asbuilt_subsets(sections, report=True, healthcheck=True, disabled_rules=None, extra=None):
     """The vast_info gather_subset list for a report with these section levels and the enabled health rules."""
+    disabled_rules, extra = asbuilt_list(disabled_rules), asbuilt_list(extra)
     try:
         needed = set(resources_for_sections(sections or {})) if report else set()
         if healthcheck:
-            needed.update(resources_needed(disabled_rules or []))
+            needed.update(resources_needed(disabled_rules))
         _check_subset_names(extra)
     except (SectionConfigError, RuleConfigError, SubsetError) as exc:
         raise AnsibleFilterError(str(exc))
     chosen = set(subset_of(r) for r in needed) - set([None])
-    chosen.update(str(name) for name in extra or [])
+    chosen.update(str(name) for name in extra)
     return [name for name in SUBSETS if name in chosen] or ["min"]
 
 
@@ -69,7 +83,7 @@ def _check_gather_subset(value):
     if not value:
         return
     try:
-        resolve_subsets(list(value) if isinstance(value, (list, tuple)) else value)
+        resolve_subsets(asbuilt_list(value))
     except SubsetError as exc:
         text = str(exc)
         if text.startswith("gather_subset"):            # resolve_subsets names its module option
@@ -138,7 +152,7 @@ _VALUE_CHECKS = (
     ("_sections", _check_sections),
     ("collect_subsets", _check_gather_subset),
     ("collect_extra_subsets", _check_subset_names),
-    ("_disabled_rules", lambda value: check_rule_ids([str(v) for v in value or []])),
+    ("_disabled_rules", lambda value: check_rule_ids([str(v) for v in asbuilt_list(value)])),
     ("_thresholds", _check_thresholds),
     ("_rows_detail", _check_rows),
     ("_rows_full", _check_rows),
@@ -223,5 +237,6 @@ def role_argument_spec(roles):
 
 class FilterModule(object):
     def filters(self):
-        return {"asbuilt_subsets": asbuilt_subsets, "asbuilt_variable_errors": asbuilt_variable_errors,
+        return {"asbuilt_list": asbuilt_list, "asbuilt_subsets": asbuilt_subsets,
+                "asbuilt_variable_errors": asbuilt_variable_errors,
                 "cluster_dir_name": cluster_dir_name, "role_argument_spec": role_argument_spec}

@@ -54,3 +54,20 @@ def test_bad_role_variable_stops_before_any_request(sim, tmp_path, playbook, ext
     assert len(fatal) == 1 and fatal[0].count(message) == 1, fatal        # said once
     assert [p for p in api_paths(sim) if not p.startswith("/_sim")] == []
     assert not os.path.exists(str(out / CLUSTER)) or os.listdir(str(out / CLUSTER)) == []
+
+
+def test_a_list_variable_given_as_a_plain_string_is_split_at_commas(sim, tmp_path):
+    """User test 15, item 3: -e healthcheck_disabled_rules=VAST-MON-001 was refused letter by letter and
+    -e collect_extra_subsets=security as 's', 'e', ...; every list variable takes a plain string, split at commas."""
+    import json
+    out = tmp_path / "out"
+    inv = inventory(tmp_path, {CLUSTER: host_vars(sim)}, asbuilt_output_dir=str(out))
+    result = run_playbook("asbuilt", tmp_path, inv, env_for(sim), extra_vars={
+        "healthcheck_disabled_rules": "VAST-MON-001, VAST-NET-005", "collect_extra_subsets": "security",
+        "report_formats": "html,json"})
+    result.check()
+    run = os.path.realpath(str(out / CLUSTER / "latest"))
+    assert sorted(n for n in os.listdir(run) if n.startswith("report.")) == ["report.html", "report.json"]
+    with open(os.path.join(run, "findings.json"), encoding="utf-8") as handle:
+        status = dict((r["id"], r["status"]) for r in json.load(handle)["results"])
+    assert status["VAST-MON-001"] == "disabled" and status["VAST-NET-005"] == "disabled"

@@ -68,3 +68,22 @@ def test_a_warning_threshold_must_come_before_its_critical_one():
         "healthcheck_thresholds: threshold capacity_warning_percent (95) must be below capacity_critical_percent (90)"]
     assert asbuilt_variable_errors({"healthcheck_thresholds": {"capacity_critical_percent": 120}}) == [
         "healthcheck_thresholds: threshold capacity_critical_percent: 120 is not a percentage from 0 to 100"]
+
+
+def test_a_plain_string_is_a_list_split_at_commas():
+    """User test 15, item 3: -e healthcheck_disabled_rules=VAST-MON-001 was checked letter by letter ("unknown rule
+    id(s): -, 0, 1, A, ...") and -e collect_extra_subsets=security as 's', 'e', ...: a string is split at commas,
+    as ansible-core does for a list option."""
+    from ansible_collections.vastops.asbuilt.plugins.filter.asbuilt import asbuilt_list, asbuilt_subsets
+    assert asbuilt_list("VAST-MON-001") == ["VAST-MON-001"]
+    assert asbuilt_list("security, monitoring,") == ["security", "monitoring"]
+    assert asbuilt_list("") == [] and asbuilt_list(None) == [] and asbuilt_list(["a", "b"]) == ["a", "b"]
+    assert asbuilt_variable_errors({"healthcheck_disabled_rules": "VAST-MON-001,VAST-NET-005",
+                                    "collect_extra_subsets": "security", "collect_subsets": "security,network"}) == []
+    assert asbuilt_variable_errors({"healthcheck_disabled_rules": "VAST-XX-999", "collect_extra_subsets": "nope"}) == [
+        "collect_extra_subsets: unknown subset 'nope'; valid: " + asbuilt_variable_errors(
+            {"collect_extra_subsets": ["nope"]})[0].split("; valid: ")[1],
+        "healthcheck_disabled_rules: unknown rule id(s): VAST-XX-999"]
+    assert "security" in asbuilt_subsets({}, True, True, "VAST-MON-001", "security")
+    assert asbuilt_subsets({}, True, True, "VAST-MON-001", "security") == asbuilt_subsets(
+        {}, True, True, ["VAST-MON-001"], ["security"])
