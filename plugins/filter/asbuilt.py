@@ -17,8 +17,11 @@ from ansible.module_utils.six import string_types
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import dir_name
 from ansible_collections.vastops.asbuilt.plugins.module_utils.catalogue import SUBSETS, SubsetError, resolve_subsets
+from ansible_collections.vastops.asbuilt.plugins.module_utils.collector import MAX_PAGE_SIZE
 from ansible_collections.vastops.asbuilt.plugins.module_utils.errors import OptionError
-from ansible_collections.vastops.asbuilt.plugins.module_utils.options import connection_argument_spec, convert_option
+from ansible_collections.vastops.asbuilt.plugins.module_utils.options import (
+    MAX_CONCURRENCY_LIMIT, MAX_RETRIES_LIMIT, connection_argument_spec, convert_option,
+)
 from ansible_collections.vastops.asbuilt.plugins.module_utils.health import (
     RuleConfigError, check_rule_ids, resolve_thresholds, resources_needed,
 )
@@ -102,6 +105,16 @@ def _check_rows(value):
         raise ValueError("must be a whole number of rows, at least 1, got %r" % (value,))
 
 
+def _whole_number(what, least, most=None):
+    """A check of a whole number of *what* in [least, most] (the roles pass it to a module option as an int)."""
+    def check(value):
+        text = str(value).strip()
+        number = int(text) if not isinstance(value, bool) and re.match(r"^[+-]?\d+$", text) else None
+        if number is None or number < least or (most is not None and number > most):
+            raise ValueError("must be %s, got %r" % (what, value))
+    return check
+
+
 _CONNECTION = connection_argument_spec()
 
 
@@ -111,9 +124,28 @@ def _check_connection_value(option, value):
     spec = _CONNECTION[option]
     if value in ("", None):
         return
-    convert_option(option, spec["type"], value, secret=bool(spec.get("no_log")))
+    number = convert_option(option, spec["type"], value, secret=bool(spec.get("no_log")))
     if spec.get("choices") and str(value) not in spec["choices"]:
         raise ValueError("must be one of %s, got %r" % (", ".join(spec["choices"]), value))
+    limits = _CONNECTION_RANGES.get(option)
+    if limits and not (limits[0] <= number and (limits[1] is None or number <= limits[1])) or (
+            option == "timeout" and number <= 0):
+        raise ValueError("must be %s, got %r" % (limits[2], value))
+    if option == "api_version" and not re.match(r"^(auto|latest|v?\d{1,3})$", str(value).strip(), re.I):
+        raise ValueError("must be auto, latest or vN (for example v7), got %r" % (value,))
+
+
+#: option -> (least, most or None, in words) of the numeric connection options (as VastSession checks them)
+_CONNECTION_RANGES = {
+    "port": (1, 65535, "a port number from 1 to 65535"),
+    "timeout": (0, None, "a positive number of seconds"),
+    "deadline": (0, None, "0 (no deadline) or a positive number of seconds"),
+    "retries": (0, MAX_RETRIES_LIMIT, "a number of retries from 0 to %d" % MAX_RETRIES_LIMIT),
+    "backoff": (0, None, "0 or a positive number of seconds"),
+    "backoff_max": (0, None, "0 or a positive number of seconds"),
+    "max_concurrency": (1, MAX_CONCURRENCY_LIMIT, "a number of requests from 1 to %d" % MAX_CONCURRENCY_LIMIT),
+    "cache_ttl": (0, None, "0 or a positive number of seconds"),
+}
 
 
 def _check_logo(path):
@@ -154,6 +186,10 @@ _VALUE_CHECKS = (
     ("collect_extra_subsets", _check_subset_names),
     ("_disabled_rules", lambda value: check_rule_ids([str(v) for v in asbuilt_list(value)])),
     ("_thresholds", _check_thresholds),
+    ("collect_events_max", _whole_number("0 (every event) or how many of the newest events to read", 0)),
+    ("collect_resume_max_age", _whole_number("0 (never reuse parts) or a number of seconds", 0)),
+    ("collect_max_records", _whole_number("a page size from 1 to %d" % MAX_PAGE_SIZE, 1, MAX_PAGE_SIZE)),
+    ("healthcheck_max_items", _whole_number("0 or more affected objects listed per rule", 0)),
     ("_rows_detail", _check_rows),
     ("_rows_full", _check_rows),
     ("_logo", _check_logo),

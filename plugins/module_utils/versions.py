@@ -173,8 +173,9 @@ def check_supported(version, allow_newer=False):
             raise UnsupportedVersion(
                 "VAST %s is newer than this collection supports (%s; newest tested %s)."
                 % (version.short, supported_range_text(), NEWEST_TESTED_RELEASE),
-                hint="Upgrade vastops.asbuilt, or set allow_newer_version=true (VAST_ALLOW_NEWER_VERSION) to try "
-                     "anyway: the collection only reads, but fields or endpoints may have changed.",
+                hint="Upgrade vastops.asbuilt, or set allow_newer_version=true (the as-built playbooks' variable "
+                     "vast_allow_newer_version, environment variable VAST_ALLOW_NEWER_VERSION) to try anyway: the "
+                     "collection only reads, but fields or endpoints may have changed.",
                 sw_version=version.raw)
         return ["VAST %s is outside the supported range (%s); continuing because allow_newer_version is set."
                 % (version.short, supported_range_text())]

@@ -40,6 +40,11 @@ def sim(module_sims):
     ("asbuilt", {"vast_timeout": "abc"}, "vast_timeout: must be a number"),
     ("healthcheck", {"vast_validate_certs": "maybe"}, "vast_validate_certs: must be true or false"),
     ("asbuilt", {"asbuilt_sections": "hardware"}, "argument 'asbuilt_sections' is of type"),
+    # user test 15, item 4: numbers were checked only by the module, naming its option (events_max)
+    ("asbuilt", {"collect_events_max": -1}, "collect_events_max: must be 0 (every event) or how many"),
+    ("asbuilt", {"collect_max_records": 0}, "collect_max_records: must be a page size from 1 to"),
+    ("asbuilt", {"vast_retries": -1}, "vast_retries: must be a number of retries from 0 to"),
+    ("healthcheck", {"vast_max_concurrency": 0}, "vast_max_concurrency: must be a number of requests from 1 to"),
 ])
 def test_bad_role_variable_stops_before_any_request(sim, tmp_path, playbook, extra, message):
     out = tmp_path / "out"
@@ -71,3 +76,17 @@ def test_a_list_variable_given_as_a_plain_string_is_split_at_commas(sim, tmp_pat
     with open(os.path.join(run, "findings.json"), encoding="utf-8") as handle:
         status = dict((r["id"], r["status"]) for r in json.load(handle)["results"])
     assert status["VAST-MON-001"] == "disabled" and status["VAST-NET-005"] == "disabled"
+
+
+def test_allow_newer_version_is_a_playbook_variable(sim_factory, tmp_path):
+    """User test 15, item 5: -e vast_allow_newer_version=true was silently ignored (the playbooks did not pass it),
+    and the hint named only the module option and its environment variable."""
+    newer = sim_factory(profile="tiny", vast_version="6.0", now=now_iso())
+    out = tmp_path / "out"
+    inv = inventory(tmp_path, {CLUSTER: host_vars(newer)}, asbuilt_output_dir=str(out))
+    refused = run_playbook("asbuilt", tmp_path, inv, env_for(newer), label="refused")
+    assert refused.rc != 0 and "VAST 6.0.0 is newer than this collection supports" in refused.stdout
+    assert "vast_allow_newer_version" in refused.stdout
+    run_playbook("asbuilt", tmp_path, inv, env_for(newer), extra_vars={"vast_allow_newer_version": "true"},
+                 label="allowed").check()
+    assert os.path.isfile(os.path.join(os.path.realpath(str(out / CLUSTER / "latest")), "report.html"))
