@@ -38,6 +38,7 @@ import re
 import shutil
 import tempfile
 import time
+import zlib
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.atomic_files import (
     atomic_file, atomic_write, temp_path, unlink_quietly)
@@ -326,7 +327,9 @@ def read_snapshot(path):
         opener = gzip.open if magic == b"\x1f\x8b" else open
         with opener(path, "rb") as handle:
             document = json.loads(handle.read().decode("utf-8"))
-    except (IOError, OSError, EOFError, ValueError) as exc:
+    except (EOFError, zlib.error) as exc:
+        raise SnapshotError("%s is truncated or not a complete gzip file (%s)" % (path, exc))
+    except (IOError, OSError, ValueError) as exc:
         raise SnapshotError("%s is not a readable snapshot: %s" % (path, exc))
     problems = validate(document)
     if problems:
@@ -339,6 +342,8 @@ def validate(document):
     problems = []
     if not isinstance(document, dict):
         return ["not a JSON object"]
+    if "schema_version" not in document and "kind" not in document:
+        return ["it is not a vastops.asbuilt snapshot (no schema field)"]
     if document.get("schema_version") != SCHEMA_VERSION:
         problems.append("schema_version is %r, expected %d" % (document.get("schema_version"), SCHEMA_VERSION))
     if document.get("kind") != KIND:

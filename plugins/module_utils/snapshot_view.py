@@ -21,6 +21,7 @@ __metaclass__ = type
 
 import gzip
 import json
+import zlib
 
 SCHEMA_VERSION = 1
 SNAPSHOT_KIND = "vastops.asbuilt.snapshot"
@@ -47,6 +48,10 @@ def read_json_document(path):
         opener = gzip.open if head == b"\x1f\x8b" else open
         with opener(path, "rt", encoding="utf-8") as handle:
             return json.load(handle)
+    except (EOFError, zlib.error) as exc:
+        # gzip: "Compressed file ended before the end-of-stream marker was reached", or a damaged stream
+        raise SnapshotError("%s is truncated or not a complete gzip file (%s): copy it again, or collect anew"
+                            % (path, exc))
     except (IOError, OSError) as exc:
         raise SnapshotError("cannot read %s: %s" % (path, exc))
     except ValueError as exc:
@@ -87,6 +92,9 @@ class SnapshotView:
     def __init__(self, doc, source=None):
         if not isinstance(doc, dict):
             raise SnapshotError("%s: a snapshot is a JSON object" % (source or "snapshot"))
+        if "schema_version" not in doc and doc.get("kind") is None:
+            raise SnapshotError("%s is not a vastops.asbuilt snapshot (no schema field): give a snapshot.json.gz "
+                                "written by vast_info or the collect role" % (source or "snapshot"))
         if doc.get("kind") not in (None, SNAPSHOT_KIND):
             raise SnapshotError("%s: kind %r is not a snapshot" % (source or "snapshot", doc.get("kind")))
         if doc.get("schema_version") != SCHEMA_VERSION:
