@@ -145,7 +145,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.drift import VOLATILE_FIELDS, VOLATILE_RESOURCES, compare
 from ansible_collections.vastops.asbuilt.plugins.module_utils.drift_render import render_html, render_md
-from ansible_collections.vastops.asbuilt.plugins.module_utils.atomic_files import atomic_write
+from ansible_collections.vastops.asbuilt.plugins.module_utils.atomic_files import atomic_write, directory_problem, os_error_text
 from ansible_collections.vastops.asbuilt.plugins.module_utils.output_files import json_bytes
 from ansible_collections.vastops.asbuilt.plugins.module_utils.snapshot_view import SnapshotError, load_snapshot
 
@@ -198,7 +198,8 @@ def main():
                 if not module.check_mode:
                     atomic_write(path, files[name])
         except (IOError, OSError) as exc:
-            module.fail_json(msg="cannot write into %s: %s" % (dest, exc))
+            module.fail_json(msg="cannot write the drift files into %s: %s." % (dest, directory_problem(dest)
+                                                                                  or os_error_text(exc)))
     module.exit_json(**result)
 
 

@@ -121,7 +121,7 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.fleet import fleet_document, render_html, render_md
-from ansible_collections.vastops.asbuilt.plugins.module_utils.atomic_files import atomic_write
+from ansible_collections.vastops.asbuilt.plugins.module_utils.atomic_files import atomic_write, directory_problem, os_error_text
 from ansible_collections.vastops.asbuilt.plugins.module_utils.output_files import json_bytes
 
 ARGUMENT_SPEC = dict(
@@ -155,7 +155,9 @@ def main():
             if not module.check_mode:
                 atomic_write(written[-1], files[name])
     except (IOError, OSError) as exc:
-        module.fail_json(msg="cannot write into %s: %s" % (dest, exc))
+        module.fail_json(msg="cannot write the fleet index into %s: %s. Choose another output directory (the "
+                             "playbooks' asbuilt_output_dir, or report_fleet_dir) or fix the permissions."
+                             % (dest, directory_problem(dest) or os_error_text(exc)))
     module.exit_json(changed=True, index=os.path.join(dest, "index.html"), totals=doc["totals"], files=written)
 
 

@@ -111,10 +111,30 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.vastops.asbuilt.plugins.module_utils.atomic_files import os_error_text
+from ansible_collections.vastops.asbuilt.plugins.module_utils.atomic_files import directory_problem, os_error_text
 from ansible_collections.vastops.asbuilt.plugins.module_utils.output_files import (
     file_snapshot, new_run_dir, staged_parts, staging_dir, tidy_staging,
 )
+
+
+ADVICE = "Choose another asbuilt_output_dir (the playbooks' output directory), one this user can create and write, " \
+    "or fix the permissions."
+
+
+def _creation_problem(path):
+    """Why *path* (a directory) cannot be created or written, in words, or None: the nearest existing component
+    is a file, or a directory this user cannot write."""
+    path = os.path.abspath(path)
+    if os.path.isdir(path):
+        return directory_problem(path)
+    probe = path
+    while not os.path.lexists(probe) and os.path.dirname(probe) != probe:
+        probe = os.path.dirname(probe)
+    if not os.path.isdir(probe):
+        return "%s is a file, not a directory" % probe
+    if not os.access(probe, os.W_OK | os.X_OK):
+        return "the directory %s is not writable by this user" % probe
+    return None
 
 
 def main():
@@ -130,6 +150,9 @@ def main():
     try:
         if p["state"] == "staging":
             path = staging_dir(cluster_dir)
+            problem = _creation_problem(path)
+            if problem:
+                module.fail_json(msg="cannot prepare the staging directory %s: %s. %s" % (path, problem, ADVICE))
             changed = not os.path.isdir(path)
             if changed and not module.check_mode:
                 os.makedirs(path, 0o700, exist_ok=True)     # another run may create it at the same moment
@@ -156,8 +179,8 @@ def main():
                     pass
                 raise
     except (IOError, OSError) as exc:
-        module.fail_json(msg="cannot prepare the run directory under %s: %s. Choose an output directory this user "
-                             "can create and write (the roles' asbuilt_output_dir)." % (cluster_dir, os_error_text(exc)))
+        module.fail_json(msg="cannot prepare the run directory under %s: %s. %s"
+                             % (cluster_dir, _creation_problem(cluster_dir) or os_error_text(exc), ADVICE))
     module.exit_json(**result)
 
 
