@@ -98,7 +98,8 @@ from ansible_collections.vastops.asbuilt.plugins.module_utils.stats import Audit
 from ansible_collections.vastops.asbuilt.plugins.module_utils.transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, Transport
 from ansible_collections.vastops.asbuilt.plugins.module_utils.versions import (
     API_TOKEN_MIN_RELEASE, HAS_PACKAGING, MAX_PROBED_API_VERSION, PACKAGING_IMPORT_ERROR, SENTINEL_API_VERSION,
-    TENANT_HEADER_MIN_RELEASE, check_supported, parse_version, probe_candidates, software_version_from,
+    TENANT_HEADER_MIN_RELEASE, check_supported, parse_version, probe_candidates, probing_context,
+    software_version_from,
 )
 
 __all__ = ["VastSession", "ResourceResult", "is_fatal", "missing_requirements", "open_for_module", "known_resources",
@@ -106,6 +107,15 @@ __all__ = ["VastSession", "ResourceResult", "is_fatal", "missing_requirements", 
 
 PROBE_WAVE = 4
 FATAL_ERRORS = (AuthenticationError, CircuitOpen, DeadlineExceeded, UnsupportedVersion, OptionError)
+
+
+def while_probing(exc, tried):
+    """*exc*, raised by a version probe, with what the session was doing in front of its message (the probe URLs,
+    /api/v10/clusters/ on a v7 cluster, look odd without it). Refused credentials keep their own message."""
+    if not isinstance(exc, AuthenticationError) and not exc.msg.startswith("While finding the API version"):
+        exc.msg = "%s: %s" % (probing_context(tried), exc.msg)
+        exc.args = (exc.msg,)
+    return exc
 
 
 def is_fatal(exc):
@@ -306,7 +316,10 @@ class VastSession:
             futures = collections.OrderedDict((v, self.tasks.submit(self._probe, v)) for v in wave)
             try:
                 for version, future in futures.items():
-                    ok, data = future.result()
+                    try:
+                        ok, data = future.result()
+                    except VastError as exc:
+                        raise while_probing(exc, candidates[:start + len(wave)])
                     if ok is not False:
                         chosen, body = version, data
                         break

@@ -199,6 +199,18 @@ def probe_candidates(maximum=MAX_PROBED_API_VERSION):
     return ["v%d" % n for n in range(maximum, 0, -1)]
 
 
+def probing_context(tried):
+    """What the session was doing when a version probe failed, for the front of the error message: a user whose
+    cluster serves v7 must not wonder why a v10 URL was asked for. *tried*: the versions probed so far, highest
+    first."""
+    tried = list(tried or ())
+    if not tried:
+        return "While finding the API version the cluster serves"
+    urls = "/api/%s/clusters/" % tried[0] if len(tried) == 1 else "/api/%s/clusters/ down to /api/%s/clusters/" % (
+        tried[0], tried[-1])
+    return "While finding the API version the cluster serves (tried %s, highest first)" % urls
+
+
 def choose_api_version(results):
     """Pick the API version from probe results.
 
