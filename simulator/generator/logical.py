@@ -121,9 +121,18 @@ def view_path(ctx, i):
 
 
 def view_logical(ctx, i):
-    """Logical bytes in view i: the cluster's logical use spread over the views (so the sum adds up)."""
-    mean = ctx.cap["logical_space_in_use"] / max(1, ctx.scale.views)
-    return int(mean * ctx.record_rng("views-capacity", i).uniform(0.2, 1.8))
+    """Logical bytes in view i: the cluster's logical use spread over the views, so that they add up to it and
+    never more (as on a real cluster, where the directories hold the data the cluster counts as in use).
+
+    Views come in pairs that share one draw: 1 + d for the first, 1 - d for the second, so every pair holds twice
+    the mean whatever d is and a record stays a pure function of its index (lazy profiles); an odd last view holds
+    the mean (whole bytes: the sum is the cluster's figure, less the remainder of dividing it by the views)."""
+    n = max(1, ctx.scale.views)
+    mean = int(ctx.cap["logical_space_in_use"]) // n
+    if i == n - 1 and n % 2:
+        return mean
+    first = int(mean * (1 + ctx.record_rng("views-capacity", i // 2).uniform(-0.8, 0.8)))
+    return first if i % 2 == 0 else 2 * mean - first
 
 
 def _views(ctx):
@@ -146,7 +155,8 @@ def _views(ctx):
             share=word if "SMB" in protocols else "", bucket=word if "S3" in protocols else "",
             bucket_owner="%s" % FIRST_NAMES[i % len(FIRST_NAMES)] if "S3" in protocols else "",
             qos_policy=None, qos_policy_id=None, logical_capacity=logical,
-            physical_capacity=int(logical / drr * rng.uniform(0.9, 1.1)), locking=False, s3_versioning=False,
+            # at most logical / drr: the views' usable bytes add up to no more than the cluster's usable in use
+            physical_capacity=int(logical / drr * rng.uniform(0.9, 1.0)), locking=False, s3_versioning=False,
             is_seamless=False, nfs_interop_flags="BOTH_NFS3_AND_NFS4_INTEROP_DISABLED", directory=True,
             create_dir="true", created=ctx.ts(rng.randint(1, 700) * 86400 + rng.randint(0, 86399), rng),
             **ctx.cluster_ref(), **ctx.sync(rng))
