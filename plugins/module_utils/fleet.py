@@ -34,8 +34,8 @@ from ansible_collections.vastops.asbuilt.plugins.module_utils.report_svg import 
 
 SEVERITIES = ("critical", "major", "minor", "info")
 TONE = {"critical": "bad", "major": "warn", "minor": "minor", "info": "info"}
-STATUS_TEXT = {"refreshed": "refreshed by this run", "earlier": "from an earlier run", "failed": "failed in this run",
-               "missing": "no report yet"}
+STATUS_TEXT = {"refreshed": "refreshed by this run", "rerendered": "re-rendered from a snapshot by this run",
+               "earlier": "from an earlier run", "failed": "failed in this run", "missing": "no report yet"}
 
 
 def failure_reason(error, failed_task=None):
@@ -127,7 +127,7 @@ def latest_report(cluster_dir):
 def fleet_document(clusters, dest_dir, title="VAST fleet"):
     entries = []
     totals = dict((s, 0) for s in SEVERITIES)
-    totals.update(clusters=0, reported=0, refreshed=0, earlier=0, failed=0, missing=0, incomplete=0,
+    totals.update(clusters=0, reported=0, refreshed=0, rerendered=0, earlier=0, failed=0, missing=0, incomplete=0,
                   not_checked=0)
     for entry in clusters or []:
         name = str(entry.get("name") or "?")
@@ -136,7 +136,8 @@ def fleet_document(clusters, dest_dir, title="VAST fleet"):
         failed_task = entry.get("failed_task") or None
         run_dir = None
         if summary:
-            status = "refreshed"
+            # an offline run (collect_offline) re-rendered an existing snapshot: the cluster was not read
+            status = "rerendered" if entry.get("offline") else "refreshed"
         else:
             run_dir, found = latest_report(entry.get("dir"))
             summary = found or {}
@@ -223,9 +224,16 @@ def failure_text(reason, last):
     return "FAILED in this run: %s; %s" % (reason, last)
 
 
+def _snapshot_date(row):
+    return display(row.get("collected_at")) if row.get("collected_at") else "an unknown date"
+
+
 def _status_html(row):
     if row["status"] == "refreshed":
         return '<span class="badge ok">this run</span>'
+    if row["status"] == "rerendered":
+        return ('<span class="badge muted">re-rendered by this run</span><br/><span class="more">from a snapshot '
+                'of %s</span>' % esc(_snapshot_date(row)))
     if row["status"] == "earlier":
         return '<span class="badge muted">earlier run</span><br/><span class="more">%s</span>' % esc(row["run"] or "")
     if row["status"] == "failed":
@@ -255,6 +263,8 @@ def render_html(doc, company=None, primary=None, accent=None):
                         esc(text(release_text(r["sw_version"]))), esc(capacity_text(r)), esc(nodes_text(r)),
                         health_cell, esc(_when(r)), _status_html(r)))
     parts = ["%d refreshed by this run" % t["refreshed"]]
+    if t["rerendered"]:
+        parts.append("%d re-rendered from a snapshot" % t["rerendered"])
     if t["earlier"]:
         parts.append("%d from an earlier run" % t["earlier"])
     if t["failed"]:
@@ -301,7 +311,8 @@ def render_md(doc):
         if r.get("cluster_name") and r["cluster_name"] != r["name"]:
             name += " (%s)" % md(r["cluster_name"])        # as index.html shows it under the link
         last = ("last report %s" % text(r["run"])) if r["has_report"] else "no earlier report"
-        status = {"refreshed": "this run", "earlier": "earlier run (%s)" % (r["run"] or "-"),
+        status = {"refreshed": "this run", "rerendered": "re-rendered by this run from a snapshot of %s"
+                  % _snapshot_date(r), "earlier": "earlier run (%s)" % (r["run"] or "-"),
                   "failed": failure_text(r["reason"], last), "missing": "no report yet"}[r["status"]]
         if not r["has_report"]:
             cells = ["-", "-", "-", "-", "-", status]
@@ -312,7 +323,8 @@ def render_md(doc):
                      "%s: %s%s" % (headline, detail, (" (%s)" % gaps) if gaps else ""), _when(r), status]
         lines.append("| %s | %s |" % (name, " | ".join(md(c) for c in cells)))
     counts = ["%d refreshed by this run" % t["refreshed"]]
-    for key, label in (("earlier", "from an earlier run"), ("failed", "failed"), ("missing", "without a report")):
+    for key, label in (("rerendered", "re-rendered from a snapshot"), ("earlier", "from an earlier run"),
+                       ("failed", "failed"), ("missing", "without a report")):
         if t[key]:
             counts.append("%d %s" % (t[key], label))
     if t["reported"]:

@@ -40,6 +40,11 @@ options:
       summary:
         description: The C(summary) returned by M(vastops.asbuilt.vast_report); omit it for a cluster whose run failed.
         type: dict
+      offline:
+        description: The report in O(clusters[].summary) was re-rendered from an existing snapshot (the collect role's
+          offline mode), not from a new collection; the index says so, with the date of the snapshot.
+        type: bool
+        default: false
       report:
         description: Path of the cluster's C(report.html) (default the one in O(clusters[].summary)).
         type: path
@@ -102,11 +107,12 @@ index:
   returned: always
   sample: /srv/asbuilt/index.html
 totals:
-  description: Clusters; those with a report (C(reported)), refreshed by this run, from an earlier run, failed in
-    this run, without any report (C(missing)); health incomplete or not checked; findings by severity.
+  description: Clusters; those with a report (C(reported)), refreshed by this run, re-rendered from a snapshot by this
+    run (C(rerendered)), from an earlier run, failed in this run, without any report (C(missing)); health incomplete
+    or not checked; findings by severity.
   type: dict
   returned: always
-  sample: {"clusters": 3, "reported": 3, "refreshed": 2, "earlier": 1, "failed": 0, "missing": 0, "incomplete": 0,
+  sample: {"clusters": 3, "reported": 3, "refreshed": 2, "rerendered": 0, "earlier": 1, "failed": 0, "missing": 0, "incomplete": 0,
            "not_checked": 0, "critical": 1, "major": 4, "minor": 2, "info": 0}
 files:
   description: The files written.
@@ -127,7 +133,8 @@ from ansible_collections.vastops.asbuilt.plugins.module_utils.output_files impor
 ARGUMENT_SPEC = dict(
     dest=dict(type="path", required=True),
     clusters=dict(type="list", elements="dict", required=True, options=dict(
-        name=dict(type="str", required=True), summary=dict(type="dict"), report=dict(type="path"),
+        name=dict(type="str", required=True), summary=dict(type="dict"), offline=dict(type="bool", default=False),
+        report=dict(type="path"),
         dir=dict(type="path"), error=dict(type="str"), failed_task=dict(type="str"))),
     title=dict(type="str", default="VAST fleet as-built reports"),
     company=dict(type="str"),

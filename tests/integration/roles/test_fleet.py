@@ -85,3 +85,26 @@ def test_limited_runs_keep_the_index_whole(sim_factory, tmp_path):
     assert rows["c1"]["status"] == "failed" and rows["c1"]["link"] == "c1/%s/report.html" % c1_first
     assert rows["c2"]["status"] == "earlier"
     assert fleet["totals"]["failed"] == 1
+
+
+def test_an_offline_re_render_is_not_listed_as_refreshed(sim_factory, tmp_path):
+    """User test 15, item 7: a re-render from a snapshot (collect_offline / collect_snapshot) was listed as
+    "refreshed by this run" as if the cluster had been read; it says re-rendered from a snapshot, and its date."""
+    import json
+    sim = sim_factory(profile="tiny", now=now_iso())
+    out = tmp_path / "out"
+    inv = inventory(tmp_path, {"c1": host_vars(sim)}, asbuilt_output_dir=str(out))
+    run_playbook("asbuilt", tmp_path, inv, env_for(sim), label="online").check()
+    with open(str(out / "fleet.json"), encoding="utf-8") as handle:
+        assert json.load(handle)["clusters"][0]["status"] == "refreshed"
+    offline = run_playbook("asbuilt", tmp_path, inv, env_for(sim), extra_vars={"collect_offline": True},
+                           label="offline").check()
+    with open(str(out / "fleet.json"), encoding="utf-8") as handle:
+        doc = json.load(handle)
+    row = doc["clusters"][0]
+    assert row["status"] == "rerendered" and row["status_text"] == "re-rendered from a snapshot by this run"
+    assert doc["totals"]["refreshed"] == 0 and doc["totals"]["rerendered"] == 1
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert "re-rendered by this run" in html and "from a snapshot of" in html
+    assert "re-rendered by this run from a snapshot of" in (out / "index.md").read_text(encoding="utf-8")
+    assert "1 re-rendered from a snapshot" in offline.stdout
