@@ -489,7 +489,10 @@ class Collector:
             if is_fatal(exc):
                 raise
             session.stats.mark_error(read.name, exc.msg)
-            error = {"msg": str(exc), "status": exc.status, "url": exc.url, "error": type(exc).__name__}
+            # transient: the cluster gave no real answer; with resume the parts are kept and a rerun reads only
+            # what is missing (the report's advice depends on it)
+            error = {"msg": str(exc), "status": exc.status, "url": exc.url, "error": type(exc).__name__,
+                     "transient": is_transient(exc)}
             for entry in entries:
                 results[entry.key] = {"status": "error", "reason": exc.msg, "path": path, "error": error,
                                       "read_at": read_at, "transient": is_transient(exc)}

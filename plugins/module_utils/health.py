@@ -9,13 +9,14 @@
      "summary": {"rules": 46, "failed": 3, "passed": 38, "not_evaluated": 1, "not_applicable": 2, "disabled": 2,
                  "evaluated": 41, "by_severity": {"critical": 1, "major": 2, "minor": 0, "info": 0},
                  "worst": "critical", "verdict": "fail", "complete": false,
-                 "headline": "3 findings", "detail": "1 critical, 2 major; 1 not evaluated (data not collected)"},
+                 "not_evaluated_causes": {"read_error": 1, "not_collected": 0},
+                 "headline": "3 findings", "detail": "1 critical, 2 major; 1 not evaluated (data could not be read)"},
      "thresholds": {...}, "results": [{"id", "title", "severity", "section", "status", "observed", "message",
                                        "items", "item_count", "reason", "checks", "why", "remediation", "params"}]}
 
-``status`` is ``fail``, ``pass``, ``not_evaluated`` (the data it needs was not collected: the read failed or was
-not asked for; ``reason`` says which data and why, ``cause`` is ``read_error`` or ``not_collected``; ``cause`` is
-null for the other statuses), ``not_applicable`` (the data does not exist on this cluster's
+``status`` is ``fail``, ``pass``, ``not_evaluated`` (the data it needs is missing: the read failed or it was
+not asked for; ``reason`` says which data and why, ``cause`` is ``read_error`` (it could not be read) or
+``not_collected`` (left out by collect_subsets); ``cause`` is null for the other statuses), ``not_applicable`` (the data does not exist on this cluster's
 release: ``reason`` says so, e.g. "API tokens arrive in VAST 5.3") or ``disabled``. Results are in catalogue
 order; the report sorts them for display.
 
@@ -113,7 +114,25 @@ def _message(status, rule, items, observed, reason):
         return "disabled by configuration"
     if status == "not_applicable":
         return "not applicable: %s" % reason
-    return "not evaluated (data not collected: %s)" % reason
+    # the reason names the resource and says whether it could not be read or was not collected
+    return "not evaluated: %s" % reason
+
+
+# Why a rule was not evaluated, in words: its data could not be read (the cluster was asked and the read failed)
+# or was not collected (the run did not ask for it: collect_subsets / the sections chosen).
+CAUSE_WORDS = {"read_error": "data could not be read", "not_collected": "data not collected",
+               None: "data not collected"}
+
+
+def not_evaluated_words(causes):
+    """"data could not be read", "data not collected" or both, for the causes (a dict cause -> count, or a list
+    of causes) of the rules not evaluated."""
+    if isinstance(causes, dict):
+        causes = [c for c, n in causes.items() if n]
+    causes = set(causes or ()) or set([None])
+    if "read_error" in causes and causes - set(["read_error"]):
+        return "data could not be read or was not collected"
+    return CAUSE_WORDS.get(sorted(causes, key=str)[0], CAUSE_WORDS[None])
 
 
 # Resource names as people read them, for "not applicable" reasons: (label, plural).
@@ -222,8 +241,14 @@ def summarise(results):
         if res["status"] == "fail":
             by_severity[res["severity"]] += 1
     worst = next((s for s in SEVERITIES if by_severity[s]), "none")
+    causes = {"read_error": 0, "not_collected": 0}
+    for res in results:
+        if res["status"] == "not_evaluated":
+            key = "read_error" if res.get("cause") == "read_error" else "not_collected"
+            causes[key] += 1
     summary = {"rules": len(results), "failed": counts["fail"], "passed": counts["pass"],
-               "not_evaluated": counts["not_evaluated"], "not_applicable": counts["not_applicable"],
+               "not_evaluated": counts["not_evaluated"], "not_evaluated_causes": causes,
+               "not_applicable": counts["not_applicable"],
                "disabled": counts["disabled"], "evaluated": counts["fail"] + counts["pass"],
                "by_severity": by_severity, "worst": worst}
     summary.update(verdict(summary))
@@ -233,7 +258,9 @@ def summarise(results):
 def verdict(summary):
     """{verdict, complete, headline, detail} of a findings summary (older findings files lack these fields).
 
-    Never "OK" while a rule was not evaluated: "INCOMPLETE: 5 passed, 41 not evaluated (data not collected)".
+    Never "OK" while a rule was not evaluated: "INCOMPLETE: 5 passed, 41 not evaluated (data could not be read)";
+    the words say whether the data could not be read or was not collected (``not_evaluated_causes``; a summary
+    without it, from an older findings file, says "data not collected").
     """
     failed, passed = int(summary.get("failed") or 0), int(summary.get("passed") or 0)
     missing, na = int(summary.get("not_evaluated") or 0), int(summary.get("not_applicable") or 0)
@@ -241,7 +268,12 @@ def verdict(summary):
     sev = summary.get("by_severity") or {}
     extra = []
     if missing:
-        extra.append("%d not evaluated (data not collected)" % missing)
+        causes = summary.get("not_evaluated_causes")
+        if isinstance(causes, dict) and causes.get("read_error") and causes.get("not_collected"):
+            extra.append("%d not evaluated (data of %d could not be read, of %d not collected)" % (
+                missing, causes["read_error"], causes["not_collected"]))
+        else:
+            extra.append("%d not evaluated (%s)" % (missing, not_evaluated_words(causes)))
     if na:
         extra.append("%d not applicable to this release" % na)
     if disabled:

@@ -9,7 +9,7 @@ __metaclass__ = type
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import human_bytes, plural, text
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_model import (
-    badge, heading, kind_label, kv, natural_key, note, yes_no,
+    badge, heading, kind_label, kv, missing_word, natural_key, note, yes_no,
 )
 
 
@@ -51,12 +51,14 @@ def network(b, sec):
     for vip in vips or []:
         per_pool.setdefault(vip.get("vippool"), []).append(vip)
 
+    unknown_vips = missing_word(view, "vips")          # the VIPs and CNodes columns say why they have no counts
+
     def pool_row(p):
         mine = per_pool.get(p.get("name"), [])
         cnodes = sorted(set(v.get("cnode") for v in mine if v.get("cnode")), key=natural_key)
         return [p.get("name"), p.get("role"), _ranges(p), "/%s" % p.get("subnet_cidr") if p.get("subnet_cidr") else "-",
                 p.get("vlan") or "-", p.get("tenant_name"), p.get("domain_name"),
-                len(mine) if vips is not None else "?", len(cnodes) if vips is not None else "?",
+                len(mine) if vips is not None else unknown_vips, len(cnodes) if vips is not None else unknown_vips,
                 yes_no(p.get("enabled"), good=True)]
     blocks += b.table("vippools", "VIP pools", ["Pool", "Role", "IP ranges", "Subnet", "VLAN", "Tenant", "DNS name",
                                                 "VIPs", "CNodes", "Enabled"], pool_row, numeric=[7, 8],
@@ -227,12 +229,14 @@ def logical(b, sec):
                                  for k, v in sorted(protocols.items(), key=lambda kv_: -kv_[1])]} if protocols else
                       note("No view is defined."))
     per_tenant_views = _counter(views or [], "tenant_name")
+    unknown_views = missing_word(view, "views")       # the Views column says why it has no counts
 
     def tenant_row(t):
         providers = [p for p in (t.get("ad_title") and "AD %s" % t["ad_title"], t.get("ldap_title") and
                                  "LDAP %s" % t["ldap_title"], t.get("nis_title") and "NIS %s" % t["nis_title"]) if p]
         return [t.get("name"), ", ".join(providers) or "local only", t.get("posix_primary_provider"),
-                t.get("vippool_names") or "-", per_tenant_views.get(text(t.get("name")), 0) if views is not None else "?",
+                t.get("vippool_names") or "-", per_tenant_views.get(text(t.get("name")), 0) if views is not None else
+                unknown_views,
                 yes_no(t.get("smb_allowed")), t.get("encryption_group") or "-"]
     blocks += b.table("tenants", "Tenants", ["Tenant", "Identity providers", "POSIX primary", "VIP pools", "Views",
                                              "SMB", "Encryption group"], tenant_row, numeric=[4],

@@ -8,13 +8,14 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import (
-    box_name, human_bytes, human_bytes_split, human_duration, placed_boxes, plural, release_text, round_percent, text,
-    unit_collisions,
+    box_name, human_bytes, human_bytes_split, human_duration, iso, parse_time, placed_boxes, plural, release_text,
+    round_percent, text, unit_collisions,
 )
 from ansible_collections.vastops.asbuilt.plugins.module_utils.health import sorted_results, verdict, verdict_tone
 from ansible_collections.vastops.asbuilt.plugins.module_utils.health_checks_hw import used_percent
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_model import (
-    badge, heading, incomplete_banner, kv, natural_key, note, resume_banner, yes_no,
+    badge, display, heading, incomplete_banner, kv, missing_word, natural_key, note, resume_banner, state_label,
+    yes_no,
 )
 
 KIND_LETTER = {"cboxes": "C", "dboxes": "D", "eboxes": "E"}
@@ -100,7 +101,7 @@ def health_sentence(summ):
     found = [_plural(sev[s], "%s finding" % s) for s in ("critical", "major", "minor", "info") if sev[s]]
     if missing:
         out = "The health check is incomplete: only %d of %s could be evaluated, because the data the other %d " \
-              "need was not collected (see Health findings)." % (evaluated, _plural(rules, "rule"), missing)
+              "need %s (see Health findings)." % (evaluated, _plural(rules, "rule"), missing, _missing_why(summ))
         out += (" The rules that ran found %s%s." % (_and(found), "; the most important are listed below" if (
             sev["critical"] or sev["major"]) else "")) if found else " The %s that ran passed." % (
             "rule" if evaluated == 1 else "%d rules" % evaluated)
@@ -118,6 +119,18 @@ def health_sentence(summ):
     if disabled:
         out += " %s disabled by configuration." % ("1 rule is" if disabled == 1 else "%d rules are" % disabled)
     return out
+
+
+def _missing_why(summ):
+    """Why the data of the rules not evaluated is missing: it could not be read (the cluster was asked and the
+    read failed) or it was not collected (collect_subsets left it out), or both with their counts."""
+    causes = summ.get("not_evaluated_causes")
+    if not isinstance(causes, dict):
+        return "was not collected"
+    failed, left_out = int(causes.get("read_error") or 0), int(causes.get("not_collected") or 0)
+    if failed and left_out:
+        return "could not be read (%d) or was not collected (%d)" % (failed, left_out)
+    return "could not be read" if failed else "was not collected"
 
 
 def _and(words):
@@ -143,15 +156,22 @@ def executive_summary(b, sec):
                           "sub": "%.1f%% used, %s free" % (figs["used_percent"], figs["usable_free_text"]),
                           "tone": "bad" if figs["used_percent"] >= figs["critical"] else
                           "warn" if figs["used_percent"] >= figs["warning"] else "ok"})
+    # a key figure whose resource is missing is shown with the reason, never silently left out
     c_nodes, d_nodes, e_boxes = count(b, "cnodes"), count(b, "dnodes"), count(b, "eboxes")
-    if c_nodes is not None:
-        boxes = _plural(e_boxes, "EBox", "EBoxes") if e_boxes else "%s, %s" % (
-            _count_text(count(b, "cboxes"), "CBox", "CBoxes"), _count_text(count(b, "dboxes"), "DBox", "DBoxes"))
-        cards.append({"label": "CNodes / DNodes", "value": "%d / %s" % (c_nodes, text(d_nodes)), "sub": boxes,
+    boxes = _plural(e_boxes, "EBox", "EBoxes") if e_boxes else "%s, %s" % (
+        _count_text(count(b, "cboxes"), "CBox", "CBoxes"), _count_text(count(b, "dboxes"), "DBox", "DBoxes"))
+    if c_nodes is not None and d_nodes is not None:
+        cards.append({"label": "CNodes / DNodes", "value": "%d / %d" % (c_nodes, d_nodes), "sub": boxes,
                       "tone": "info"})
+    else:
+        read = [_plural(n, label) for n, label in ((c_nodes, "CNode"), (d_nodes, "DNode")) if n is not None]
+        cards.append(_missing_card(b.view, "CNodes / DNodes", [n for n in ("cnodes", "dnodes") if count(b, n) is None],
+                                   "; ".join([boxes] + read)))
     if count(b, "views") is not None:
         cards.append({"label": "Views", "value": str(count(b, "views")),
                       "sub": _count_text(count(b, "tenants"), "tenant"), "tone": "info"})
+    else:
+        cards.append(_missing_card(b.view, "Views", ["views"], _count_text(count(b, "tenants"), "tenant")))
     cards.append(health_cards(b.findings))
     sec["blocks"].append({"type": "cards", "cards": cards})
     if cluster:
@@ -172,6 +192,20 @@ def executive_summary(b, sec):
                                   "columns": ["Severity", "Rule", "Finding", "Affected"], "csv": None, "numeric": [],
                                   "rows": [[badge(r["severity"], SEVERITY_TONE[r["severity"]]), r["id"], r["title"],
                                             r["item_count"]] for r in top], "more": "see Health findings"})
+
+
+def _missing_card(view, label, names, sub):
+    """A key-figure card for resources that are missing: the figure says why instead of disappearing."""
+    words = [missing_word(view, n) for n in names]
+    if len(set(words)) == 1 and (len(names) > 1 or label.lower() == KIND_NAMES.get(names[0], "").lower()):
+        value = words[0]
+    else:
+        value = "; ".join("%s %s" % (KIND_NAMES.get(n, n), w) for n, w in zip(names, words))
+    return {"label": label, "value": value, "sub": sub,
+            "tone": "warn" if "could not be read" in value else "muted"}
+
+
+KIND_NAMES = {"cnodes": "CNodes", "dnodes": "DNodes", "views": "views"}
 
 
 def _count_text(n, word, many=None):
@@ -275,7 +309,20 @@ def capacity(b, sec):
     sec["blocks"].append({"type": "table", "title": "Capacity by directory", "total": len(rows), "csv": None,
                           "columns": ["Directory", "Usable", "Unique", "Logical", "Average access time"],
                           "numeric": [1, 2, 3], "rows": [[r[0], human_bytes(r[1]), human_bytes(r[2]), human_bytes(r[3]),
-                                                          r[4]] for r in rows[:limit]]})
+                                                          _utc(r[4])] for r in rows[:limit]]})
+    # VMS computes the directory breakdown in the background ("time" of the capacity answer) while the cluster
+    # totals above are read live: the two need not add up exactly
+    sampled = _utc((cap[0] if cap else {}).get("time"))
+    sec["blocks"].append(note("The directory figures are VMS's capacity estimate%s, the cluster figures above are "
+                              "current: the two can differ slightly." % (
+                                  " of %s" % display(sampled) if sampled else "")))
+
+
+def _utc(value):
+    """A VMS time without a zone ("2026-11-29 16:39", which VMS gives in UTC) as ISO UTC, shown with "UTC" like
+    every other time of the report; anything unparsable as it is."""
+    parsed = parse_time(value)
+    return iso(parsed) if parsed is not None else value
 
 
 # ---- hardware ------------------------------------------------------------------------------------------------
@@ -347,6 +394,28 @@ def rack_with_summary(rack):
         rows.append(("Boxes on a unit claimed twice", badge(collisions, "bad")))
     rows.append(("Switches", "not placed: VMS records no rack position for switches"))
     return {"type": "columns", "blocks": [rack, kv(rows, None)]}
+
+
+GOOD_STATES = ("HEALTHY", "OK", "ACTIVE")
+
+
+def state_summary(recs):
+    """How many records are in each state, as people read it: "8 healthy", "19 OK, 1 failed" (good states first);
+    a badge, green when every record is in a good state."""
+    states = {}
+    for r in recs:
+        key = text(r.get("state"))
+        states[key] = states.get(key, 0) + 1
+    if not states:
+        return "-"
+    good = [k for k in states if k.upper() in GOOD_STATES]
+    order = sorted(good, key=lambda k: -states[k]) + sorted((k for k in states if k not in good),
+                                                            key=lambda k: (-states[k], k))
+    words = []
+    for k in order:
+        label = state_label(k) if k != "-" else "state unknown"
+        words.append("%d %s" % (states[k], label if label.isupper() else label.lower()))
+    return badge(", ".join(words), "ok" if len(good) == len(states) else "bad")
 
 
 def _box_of_node(node):
@@ -443,11 +512,7 @@ def hardware(b, sec):
         if recs is None:
             blocks.append(b.missing(name, title))
             continue
-        states = {}
-        for r in recs:
-            states[text(r.get("state"))] = states.get(text(r.get("state")), 0) + 1
-        blocks.append(kv([("Count", len(recs))] + [("State %s" % k, badge(v, "ok" if k.upper() in (
-            "HEALTHY", "OK", "ACTIVE") else "bad")) for k, v in sorted(states.items())], title))
+        blocks.append(kv([("Count", len(recs)), ("State", state_summary(recs))], title))
         if b.level >= 3:
             blocks += b.table(name, None, ["Name", "Box", "Location", "State", "Model", "Serial"],
                               lambda r: [r.get("title") or r.get("name"), r.get("box"), r.get("location"),

@@ -137,7 +137,8 @@ def render_health(block):
         out.append("</div>")
     others = [r for r in results if r["status"] == "not_evaluated"]
     if others:
-        out.append(render_table({"title": "Rules not evaluated (data not collected)", "columns": ["Rule", "Title", "Why"],
+        out.append(render_table({"title": "Rules not evaluated (%s)" % health.not_evaluated_words(
+            [r.get("cause") for r in others]), "columns": ["Rule", "Title", "Why"],
                                  "rows": [[r["id"], r["title"], r["reason"]] for r in others], "numeric": [],
                                  "total": len(others)}))
     na = [r for r in results if r["status"] == "not_applicable"]
@@ -227,7 +228,7 @@ def render(model, primary=None, accent=None, logo_data_uri=None):
         esc(title), esc(subtitle), "".join("<dt>%s</dt><dd>%s</dd>" % (esc(k), esc(display(v))) for k, v in meta)))
     out.append('<div class="layout"><nav class="toc" aria-label="Contents"><h2>Contents</h2><ol>')
     for sec in model["sections"]:
-        flag = STATUS_FLAG.get(sec["status"], "")
+        flag = sec.get("flag") or STATUS_FLAG.get(sec["status"], "")
         out.append('<li><a href="#sec-%s"><span class="n">%d</span><span>%s</span>%s</a></li>' % (
             esc(sec["id"]), sec["number"], esc(sec["title"]),
             ('<span class="flag">%s</span>' % esc(flag)) if flag else ""))

@@ -89,7 +89,7 @@ def render_health(block):
                                      "more": "every affected object is listed in findings.json"}))
     others = [r for r in block["results"] if r["status"] == "not_evaluated"]
     if others:
-        out.append("\n### Rules not evaluated (data not collected)\n")
+        out.append("\n### Rules not evaluated (%s)\n" % health.not_evaluated_words([r.get("cause") for r in others]))
         out.append(table(["Rule", "Title", "Why"], [[r["id"], r["title"], r["reason"]] for r in others]))
     na = [r for r in block["results"] if r["status"] == "not_applicable"]
     if na:
@@ -180,7 +180,8 @@ def render(model):
     out.append("\n".join("- **%s:** %s" % (k, md(v)) for k, v in facts if v))
     out.append("\n## Contents\n")
     for sec in model["sections"]:
-        flag = {"unavailable": " (not collected)", "empty": " (none)"}.get(sec["status"], "")
+        flag = (" (%s)" % sec["flag"]) if sec.get("flag") else \
+            {"unavailable": " (not collected)", "empty": " (none)"}.get(sec["status"], "")
         out.append("%d. [%s](#%s)%s" % (sec["number"], md(sec["title"]), anchor(sec), flag))
     for sec in model["sections"]:
         # the detail level of every section is listed once, in the appendix

@@ -112,9 +112,9 @@ def display(value):
 
 
 def resumed_resources(view):
-    """[(subset.resource, read_at or None)] of the resources this snapshot took from an earlier, interrupted
-    collection (``meta.resumed``, ``meta.resources[key].resumed`` / ``read_at``), sorted by key. Resources that
-    are not applicable (not served by this release, status ``unavailable``) are left out: nothing was resumed."""
+    """[(subset.resource, read_at or None)] of the resources this snapshot took from an earlier run (interrupted,
+    or completed without an answer for some resource) (``meta.resumed``, ``meta.resources[key].resumed`` /
+    ``read_at``), sorted by key. Resources that are not applicable (not served by this release, status ``unavailable``) are left out: nothing was resumed."""
     meta = view.meta
     resources = meta.get("resources") or {}
     keys = set(k for k in (meta.get("resumed") or []) if isinstance(k, str))
@@ -161,8 +161,8 @@ def collected_text(view):
         return display(view.collected_at)
     start, end = window
     if not start:
-        return "%s (part of the data was read earlier by an interrupted run; when is not recorded)" % display(end)
-    return "%s (partly resumed from an interrupted run)" % time_range(start, end)
+        return "%s (part of the data was read by an earlier run; when is not recorded)" % display(end)
+    return "%s (partly resumed from an earlier run)" % time_range(start, end)
 
 
 def resume_banner(view):
@@ -178,7 +178,7 @@ def resume_banner(view):
     when = ("read %s" % time_range(iso(min(times)), iso(max(times)))) if times else "read earlier (time not recorded)"
     return {"type": "banner", "tone": "warn", "title": None,
             "text": "Part of this data was resumed from an earlier collection: %s of the %d resources in this report "
-                    "come from an interrupted run (%s), the rest from this run of %s." % (
+                    "come from an earlier run (%s), the rest from this run of %s." % (
                         len(resumed), total, when, display(view.collected_at)),
             "columns": [], "rows": []}
 
@@ -198,11 +198,51 @@ def incomplete_banner(view):
         if len(why) > 240:
             why = why[:240] + "..."
         rows.append([key, "%s%s" % (why, " (HTTP %s)" % status if status and str(status) not in why else "")])
+    advice = "Run the playbook again to read the missing resources."
+    if any(_no_answer(err) for err in errors.values()):
+        # vast_info keeps the parts of this run only then (for want of an answer); see its resume option
+        advice = "Run the playbook again to read the missing resources (with collect_resume, the default, a run " \
+                 "within collect_resume_max_age reads only those)."
     return {"type": "banner", "tone": "warn", "title": "This report is incomplete",
             "text": "%d of the %d resources could not be read, so the sections and health rules that need them say "
-                    "so instead of showing data. Run the playbook again to finish the collection (collect_resume: "
-                    "only what is missing is read)." % (len(errors), total),
+                    "so instead of showing data. %s" % (len(errors), total, advice),
             "columns": ["Resource", "Why it could not be read"], "rows": rows}
+
+
+TRANSIENT_STATUSES = (429, 502, 503, 504)
+NO_ANSWER_ERRORS = ("ConnectionFailed", "CircuitOpen", "RequestTimeout", "DeadlineExceeded")
+
+
+def _no_answer(err):
+    """Whether a read failed for want of an answer (errors.is_transient), after which vast_info keeps this run's
+    parts for a resumed rerun; snapshots older than the ``transient`` field are judged by status and class."""
+    if not isinstance(err, dict):
+        return False
+    if "transient" in err:
+        return bool(err["transient"])
+    try:
+        status = int(err.get("status") or 0)
+    except (TypeError, ValueError):
+        status = 0
+    return status in TRANSIENT_STATUSES or err.get("error") in NO_ANSWER_ERRORS
+
+
+def missing_word(view, name):
+    """Why resource *name* has no records, in two or three words for a cell or a card: "could not be read" (the
+    read failed), "not collected" (the run did not ask for it) or "not available" (not served by this release)."""
+    state = view.state(name)[0]
+    return {"error": "could not be read", "unavailable": "not available"}.get(state, "not collected")
+
+
+def section_flag(note_text):
+    """The contents-list flag of a section without data, from its note (built on SnapshotView.reason): "could
+    not be read" when the cluster was asked and the read failed, "not collected" when the run did not ask."""
+    note_text = note_text or ""
+    if "could not be read" in note_text:
+        return "could not be read"
+    if "not available on this cluster" in note_text:
+        return "not available"
+    return "not collected"
 
 
 def kv(rows, title=None):
@@ -307,6 +347,8 @@ def build_report(view, findings, options=None, levels=None, builders=None):
         fn = (builders or {}).get(spec["id"])
         if fn is not None:
             fn(b, section)
+        if section["status"] == "unavailable" and not section.get("flag"):
+            section["flag"] = section_flag(section.get("note"))
         sections.append(section)
     cluster = view.cluster
     return {"title": opts["title"], "subtitle": opts.get("subtitle") or "", "company": opts.get("company") or "",

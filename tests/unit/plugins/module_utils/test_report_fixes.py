@@ -95,7 +95,7 @@ def test_resumed_data_banner_and_collection_range(doc):
     assert html.count('class="banner warn"') == 2
     assert "Part of this data was resumed from an earlier collection" in md
     # "Data collected" is the range from the earliest read to the end of the collection, on the cover and at a glance
-    assert "2026-12-03 16:05 UTC to 2026-12-03 16:31 UTC (partly resumed from an interrupted run)" in html
+    assert "2026-12-03 16:05 UTC to 2026-12-03 16:31 UTC (partly resumed from an earlier run)" in html
     at_a_glance = dict(next(b for b in section(model, "executive_summary")["blocks"]
                             if b["type"] == "kv" and b["title"] == "At a glance")["rows"])
     assert at_a_glance["Data collected"].startswith("2026-12-03 16:05 UTC to ")
@@ -138,7 +138,10 @@ def test_incomplete_health_check_reads_incomplete_everywhere(doc):
     card = next(c for b in section(model, "executive_summary")["blocks"] if b["type"] == "cards"
                 for c in b["cards"] if c["label"] == "Health")
     assert card["value"] == "INCOMPLETE" and card["tone"] != "ok"
-    assert card["sub"] == "%d passed, %d not evaluated (data not collected)" % (summ["passed"], summ["not_evaluated"])
+    causes = summ["not_evaluated_causes"]          # issue 15: read errors are not called "not collected"
+    assert causes["read_error"] > 30
+    assert card["sub"] == "%d passed, %d not evaluated (data of %d could not be read, of %d not collected)" % (
+        summ["passed"], summ["not_evaluated"], causes["read_error"], causes["not_collected"])
     html = files["report.html"]
     assert "all %d rules passed" % summ["passed"] not in html and "<div class=\"value\">OK<" not in html
     assert '<p class="verdict warn"><strong>INCOMPLETE</strong>' in html           # above the health bar

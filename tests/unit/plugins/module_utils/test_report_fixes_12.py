@@ -240,5 +240,5 @@ def test_collected_range_is_one_time_when_start_and_end_agree(doc):
     doc["meta"]["resumed"], doc["meta"]["resumed_from"] = ["hardware.cnodes"], "2026-12-03T16:30:00Z"
     doc["meta"]["resources"]["hardware.cnodes"].update(resumed=True, read_at="2026-12-03T16:30:00Z")
     files, model, _f = render(doc)
-    assert "2026-12-03 16:30 UTC (partly resumed from an interrupted run)" in files["report.md"]
+    assert "2026-12-03 16:30 UTC (partly resumed from an earlier run)" in files["report.md"]
     assert "16:30 UTC to 2026-12-03 16:30 UTC" not in files["report.md"] + files["report.html"]
