@@ -137,8 +137,8 @@ def render_health(block):
         out.append("</div>")
     others = [r for r in results if r["status"] == "not_evaluated"]
     if others:
-        out.append(render_table({"title": "Rules not evaluated (%s)" % health.not_evaluated_words(
-            [r.get("cause") for r in others]), "columns": ["Rule", "Title", "Why"],
+        why = health.not_evaluated_words([r.get("cause") for r in others])
+        out.append(render_table({"title": "Rules not evaluated (%s)" % why, "columns": ["Rule", "Title", "Why"],
                                  "rows": [[r["id"], r["title"], r["reason"]] for r in others], "numeric": [],
                                  "total": len(others)}))
     na = [r for r in results if r["status"] == "not_applicable"]
