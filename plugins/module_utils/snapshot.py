@@ -416,8 +416,8 @@ class PartStore:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except (IOError, OSError):
             os.close(fd)
-            raise SnapshotLockedError("Another collection is already writing %s (it holds the lock on %s): wait for it to "
-                                "finish, or give this run another dest." % (self.dest, self.path))
+            raise SnapshotLockedError("Another collection is already writing %s (it holds the lock on %s): wait for it "
+                                      "to finish, or give this run another dest." % (self.dest, self.path))
         self._lock_fd = fd
 
     def release(self):

@@ -198,8 +198,8 @@ def main():
                 if not module.check_mode:
                     atomic_write(path, files[name])
         except (IOError, OSError) as exc:
-            module.fail_json(msg="cannot write the drift files into %s: %s." % (dest, directory_problem(dest)
-                                                                                  or os_error_text(exc)))
+            problem = directory_problem(dest) or os_error_text(exc)
+            module.fail_json(msg="cannot write the drift files into %s: %s." % (dest, problem))
     module.exit_json(**result)
 
 
