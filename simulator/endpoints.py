@@ -37,6 +37,11 @@ def capacity(state, params):
         details.append([child, {"data": data, "parent": path, "percent": pct, "average_atime": atime}])
     small = [d for d in details if d[1]["percent"] < 0.1]
     details = [d for d in details if d[1]["percent"] >= 0.1]
+    # The real answer lists the asked-for path itself first, whole (NOTES 5.7: ["/", {"parent": "/", "percent":
+    # 100}]): a client that adds up "details" counts everything twice unless it leaves that row out.
+    parent = path.rsplit("/", 1)[0] or "/"
+    atime = (now - datetime.timedelta(days=2)).strftime("%Y-%m-%d %H:%M")
+    details.insert(0, [path, {"data": list(total), "parent": parent, "percent": 100, "average_atime": atime}])
     return {"keys": ["usable", "unique", "logical"], "sort_key": params.get("type") or "usable",
             "time": now.strftime("%Y-%m-%d %H:%M:%S"), "root_data": total, "details": details, "small_folders": small}
 

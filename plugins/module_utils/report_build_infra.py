@@ -294,6 +294,7 @@ def capacity(b, sec):
             values = dict(zip(keys, data))
             rows.append((entry[0], values.get("usable"), values.get("unique"), values.get("logical"),
                          entry[1].get("average_atime")))
+    root, rows = _split_root(rows)
     if not rows:
         sec["blocks"] += [heading("Capacity by directory"), note("The cluster reported no directory breakdown.")]
         return
@@ -309,13 +310,31 @@ def capacity(b, sec):
     sec["blocks"].append({"type": "table", "title": "Capacity by directory", "total": len(rows), "csv": None,
                           "columns": ["Directory", "Usable", "Unique", "Logical", "Average access time"],
                           "numeric": [1, 2, 3], "rows": [[r[0], human_bytes(r[1]), human_bytes(r[2]), human_bytes(r[3]),
-                                                          _utc(r[4])] for r in rows[:limit]]})
+                                                          _utc(r[4])] for r in rows[:limit] + ([root] if root else [])]})
     # VMS computes the directory breakdown in the background ("time" of the capacity answer) while the cluster
     # totals above are read live: the two need not add up exactly
     sampled = _utc((cap[0] if cap else {}).get("time"))
     sec["blocks"].append(note("The directory figures are VMS's capacity estimate%s, the cluster figures above are "
                               "current: the two can differ slightly." % (
                                   " of %s" % display(sampled) if sampled else "")))
+
+
+def _split_root(rows):
+    """VMS lists the directory it was asked about first, whole (``/``, its own parent, 100 percent), before the
+    directories under it: that row is the total, kept apart so that it is neither drawn as the largest
+    directory nor added to the others (the table shows it last, as its total). Returns (root row or None, the
+    other rows)."""
+    names = [r[0] for r in rows]
+    for row in rows:
+        name = row[0]
+        if not isinstance(name, str):
+            continue
+        prefix = name.rstrip("/") + "/"
+        if all(other == name or (isinstance(other, str) and other.startswith(prefix)) for other in names):
+            if len(rows) > 1 or name == "/":
+                label = "%s (total)" % name
+                return (label,) + tuple(row[1:]), [r for r in rows if r is not row]
+    return None, rows
 
 
 def _utc(value):

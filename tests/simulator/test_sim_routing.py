@@ -81,7 +81,12 @@ def test_sub_resources(http, vms_sim_shared, sim_factory):
     cap = http.get(sim.base_url + "/api/v7/capacity/", params={"path": "/", "type": "usable"}, timeout=30).json()
     assert cap["keys"] == ["usable", "unique", "logical"] and any(d[0] == "/projects" for d in cap["details"])
     sub = http.get(sim.base_url + "/api/v7/capacity/", params={"path": "/projects"}, timeout=30).json()
-    assert sub["details"] and all(d[0].startswith("/projects/") for d in sub["details"] + sub["small_folders"])
+    # like the real answer (NOTES 5.7), the asked-for path comes first, whole, then the directories under it
+    assert cap["details"][0][0] == "/" and cap["details"][0][1]["parent"] == "/" and cap["details"][0][1]["percent"] == 100
+    assert cap["details"][0][1]["data"] == cap["root_data"]
+    assert sub["details"][0][0] == "/projects" and sub["details"][0][1]["parent"] == "/"
+    rest = sub["details"][1:] + sub["small_folders"]
+    assert rest and all(d[0].startswith("/projects/") for d in rest)
     q = http.get(sim.base_url + "/api/v7/monitors/1/query/", timeout=30).json()
     assert q["prop_list"][:2] == ["timestamp", "object_id"] and q["data"]
     bare = sim_factory(profile="tiny", quirks={"network_settings_wrapper": False})

@@ -171,7 +171,9 @@ def test_top_level_directories_fit_in_the_cluster_totals(doc):
     view = SnapshotView(doc)
     cluster, cap = view.first("clusters"), view.first("capacity")
     keys = cap["keys"]
-    sums = dict((k, sum(dict(zip(keys, entry[1]["data"]))[k] for entry in cap["details"])) for k in keys)
+    children = [entry for entry in cap["details"] if entry[0] != "/"]          # "/" is the whole tree (NOTES 5.7)
+    assert len(children) == len(cap["details"]) - 1
+    sums = dict((k, sum(dict(zip(keys, entry[1]["data"]))[k] for entry in children)) for k in keys)
     used = cluster["usable_capacity_bytes"] - cluster["free_usable_capacity"]
     assert 0 < sums["usable"] <= used
     assert 0 < sums["logical"] <= cluster["logical_space_in_use"]
@@ -219,3 +221,16 @@ def test_evaluate_keeps_the_cause_of_each_rule(doc):
     by_id = dict((r["id"], r) for r in evaluate(SnapshotView(_views_500(copy.deepcopy(doc))))["results"])
     assert by_id["VAST-DP-001"]["cause"] == "read_error"
     assert by_id["VAST-DP-001"]["message"].startswith("not evaluated: views could not be read: ")
+
+
+# ---- the root row of the directory breakdown (NOTES 5.7: "/" first, its own parent, 100 percent) ---------------
+def test_the_whole_tree_row_is_the_total_not_the_largest_directory(doc):
+    files, model, _f = render(doc, levels={"capacity": 3})
+    sec = section(model, "capacity")
+    rows = table(sec, "Capacity by directory")["rows"]
+    assert rows[-1][0] == "/ (total)" and all(r[0] != "/" for r in rows)
+    assert rows[:-1] and all(r[0].startswith("/") and r[0] != "/ (total)" for r in rows[:-1])
+    bars = [blk for blk in sec["blocks"] if blk.get("type") == "bars"][0]
+    assert all(item[0] not in ("/", "/ (total)") for item in bars["items"])
+    assert bars["items"][0][1] == 1.0                                       # the largest directory, not the tree
+    assert "| / (total) |" in files["report.md"]
