@@ -27,6 +27,7 @@ def capacity(state, params):
         a[0] += physical
         a[1] += int(physical * 0.97)
         a[2] += logical
+    _fit_to_cluster(state, agg)
     total = [sum(v[i] for v in agg.values()) for i in range(3)]
     now = state.context.now
     details = []
@@ -44,6 +45,19 @@ def capacity(state, params):
     details.insert(0, [path, {"data": list(total), "parent": parent, "percent": 100, "average_atime": atime}])
     return {"keys": ["usable", "unique", "logical"], "sort_key": params.get("type") or "usable",
             "time": now.strftime("%Y-%m-%d %H:%M:%S"), "root_data": total, "details": details, "small_folders": small}
+
+
+def _fit_to_cluster(state, agg):
+    """Scale the directories to the cluster's logical use as it is now: the views are generated to add up to it,
+    but a scenario (``capacity:30``) or an override may have changed the cluster's figures since."""
+    clusters = list((state.collection("clusters") or {}).values())
+    in_use = int((clusters[0] if clusters else {}).get("logical_space_in_use") or 0)
+    held = sum(v[2] for v in agg.values())
+    if not in_use or not held or abs(held - in_use) <= in_use // 1000:
+        return
+    factor = in_use / float(held)
+    for values in agg.values():
+        values[:] = [int(x * factor) for x in values]
 
 
 def monitor_query(state, monitor, params):

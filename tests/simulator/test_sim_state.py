@@ -190,3 +190,16 @@ def test_runtime_config(vms_sim):
     assert "ntp" in api(vms_sim, "/vms/1/network_settings/")
     assert api(vms_sim, "/vms/1/")["access_token_lifetime"] == "00:00:30"
     assert a.patch(vms_sim.base_url + "/_sim/config", json={"bogus": 1}, timeout=30).status_code == 400
+
+
+@pytest.mark.parametrize("percent", [30, 95])
+def test_directory_breakdown_follows_a_capacity_scenario(sim_factory, percent):
+    """The capacity answer's directories add up to the cluster's logical use after capacity:N changed it."""
+    sim = sim_factory(profile="tiny", scenarios=["capacity:%d" % percent])
+    cluster = api(sim, "/clusters/")[0]
+    cap = api(sim, "/capacity/", path="/")
+    logical = cap["keys"].index("logical")
+    children = [d for d in cap["details"] + cap["small_folders"] if d[0] != "/"]
+    held = sum(d[1]["data"][logical] for d in children)
+    assert 0.99 * cluster["logical_space_in_use"] <= held <= cluster["logical_space_in_use"]
+    assert cap["root_data"][logical] == held
