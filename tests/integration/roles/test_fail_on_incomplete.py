@@ -27,6 +27,9 @@ def test_unread_data_fails_the_gate(flaky, tmp_path, playbook):
     assert result.rc != 0, result.stdout[-3000:]
     assert "could not be evaluated because their data could not be read" in result.stdout
     assert "VAST-DP-001" in result.stdout
+    # the summary line says why too, and never that data nobody left out was "not collected"
+    assert "not evaluated (data could not be read)" in result.stdout
+    assert "(data not collected)" not in result.stdout
 
 
 def test_fail_on_incomplete_false_lets_it_pass(flaky, tmp_path):
