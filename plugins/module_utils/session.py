@@ -9,7 +9,7 @@ Public API
 ``VastSession(params, stats=None, breaker=None)``
     *params* is a :class:`ConnectionParams` or a dict of module params (validated; OptionError names the
     option).  Nothing is sent until ``open()``.  Use as a context manager: ``with VastSession(p) as s:``
-    opens and closes.  *breaker* replaces the default CircuitBreaker (``transport.default_breaker``: 3 attempts
+    opens and closes.  *breaker* replaces the default CircuitBreaker (``resilience.default_breaker``: 3 attempts
     in a row without an answer open it; requests then wait while a probe watches for the cluster, for up to
     ``retries x backoff_max`` seconds) - for tests and benchmarks.
 

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2025, vastops.asbuilt contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""HTTP transport: thread-local requests sessions, timeouts, retries, backoff, deadline, circuit breaker.
+"""HTTP transport: thread-local requests sessions, timeouts, retries, deadline, decoding of answers.
 
 ``Transport.request()`` sends one logical request and returns an :class:`Answer` (status, decoded JSON, bytes)
 or raises a :class:`VastError` subclass.  What it does, in order, on every attempt:
@@ -29,27 +29,25 @@ or raises a :class:`VastError` subclass.  What it does, in order, on every attem
   HTML pages, truncated JSON and redirects are ProtocolError naming the URL and status; an error answer that is
   not JSON before the host was recognised as a VMS (``vms_confirmed``) says the host does not look like a VMS.
   Connection failures are described in one line (``name resolution failed for vms.example.com: [Errno -2] ...``).
+
+The policy it follows lives apart: resilience.py (the circuit breaker, backoff, Retry-After) and net_errors.py
+(low-level connection and TLS exceptions in words).
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import email.utils
-import errno
 import json
 import random
 import re
-import socket
-import ssl
 import threading
 import time
 import traceback
 
 try:
-    from http.client import RemoteDisconnected, responses as HTTP_REASONS
+    from http.client import responses as HTTP_REASONS
 except ImportError:  # pragma: no cover - Python 2 is not supported
-    RemoteDisconnected = ()
     HTTP_REASONS = {}
 
 try:
@@ -75,6 +73,12 @@ from ansible_collections.vastops.asbuilt.plugins.module_utils.errors import (
     ApiError, AuthenticationError, CircuitOpen, ConnectionFailed, DeadlineExceeded, NotFound, OptionError,
     PermissionDenied, ProtocolError, ReadOnlyViolation, RequestTimeout, TlsError, VastError, body_excerpt,
 )
+from ansible_collections.vastops.asbuilt.plugins.module_utils.net_errors import (
+    describe_connection_error, looks_like_connect_failure, short_error, tls_reason,
+)
+from ansible_collections.vastops.asbuilt.plugins.module_utils.resilience import (
+    backoff_delay, default_breaker, parse_retry_after,
+)
 
 USER_AGENT = "vastops.asbuilt"
 RETRY_STATUSES = frozenset((429, 502, 503, 504))
@@ -86,9 +90,6 @@ NO_ANSWER = frozenset(("connect", "dropped"))
 #: What the breaker's probe asks for (any HTTP answer but a gateway error means the cluster is back).
 PROBE_PATH = "/api/"
 PROBE_DOWN_STATUSES = frozenset((502, 503, 504))
-#: Longest interval between two probes of a cluster that does not answer (seconds).
-PROBE_INTERVAL_MAX = 5.0
-PROBE_INTERVAL_MIN = 0.05
 #: What VMS says to a request whose X-Tenant-Name names no tenant ("Tenant archive-9 does not exist").
 _UNKNOWN_TENANT_RE = re.compile(r"(?i)\btenant\b[^\n\"]{0,200}?\b(does not exist|doesn't exist|not found|unknown)\b")
 
@@ -110,268 +111,6 @@ class Answer:
 
     def __repr__(self):
         return "Answer(%s %s, %d bytes)" % (self.status, self.path, self.nbytes)
-
-
-class CircuitBreaker:
-    """Notices a cluster that stopped answering, holds requests while it is down and probes until it is back.
-
-    Every attempt that got no HTTP answer at all is a ``failure()``; any answer is a ``success()``.  *threshold*
-    failures in a row (across every request of the session), spanning at least *window* seconds, open it.  While
-    it is open, one probe at a time is due: the first *cooldown* seconds after it opened, then at doubling
-    intervals up to *probe_max*.  The transport sends the probes (``begin_probe``/``end_probe``) and, in hold
-    mode, makes requests ``wait()`` in between.  An outage longer than *max_outage* seconds (None: no limit but the
-    deadline) makes the breaker give up: requests then fail at once with CircuitOpen, until a probe finds the
-    cluster answering again.
-    """
-
-    def __init__(self, threshold=3, window=0.0, cooldown=0.5, clock=time.monotonic, probe_max=PROBE_INTERVAL_MAX,
-                 max_outage=None):
-        self.threshold = threshold
-        self.window = window
-        self.cooldown = max(PROBE_INTERVAL_MIN, float(cooldown))
-        self.probe_max = max(self.cooldown, float(probe_max))
-        self.max_outage = max_outage
-        self._clock = clock
-        self._cond = threading.Condition(threading.Lock())
-        self.failures = 0
-        self._first_failure = None
-        self.opened_at = None
-        self.outage_started = None
-        self.next_probe_at = None
-        self._interval = self.cooldown
-        self._probing = False
-        self.gave_up = False
-        self.times_opened = 0
-        self.probes = 0
-        self.probe_failures = 0
-        self.longest_outage = 0.0
-        self.last_error = None
-        self.last_outage = None
-
-    # -- what requests report ----------------------------------------------------------------------------------
-    def success(self):
-        with self._cond:
-            self.failures = 0
-            self._first_failure = None
-            if self.opened_at is not None:
-                self._close_locked()
-
-    def failure(self, error=None):
-        with self._cond:
-            now = self._clock()
-            self.failures += 1
-            self.last_error = error
-            if self._first_failure is None:
-                self._first_failure = now
-            if self.opened_at is None and self.failures >= self.threshold and \
-                    now - self._first_failure >= self.window:
-                self.times_opened += 1
-                self.opened_at = now
-                self.outage_started = self._first_failure
-                self._interval = self.cooldown
-                self.next_probe_at = now + self._interval
-                self.gave_up = False
-
-    # -- state -------------------------------------------------------------------------------------------------
-    @property
-    def is_open(self):
-        with self._cond:
-            return self.opened_at is not None
-
-    def allow(self):
-        """True when the breaker is closed (kept for callers that only ask)."""
-        return not self.is_open
-
-    def outage_seconds(self):
-        with self._cond:
-            return 0.0 if self.outage_started is None or self.opened_at is None else \
-                self._clock() - self.outage_started
-
-    def out_of_patience(self):
-        """True (and from then on fail fast) when the cluster has been down for longer than ``max_outage``."""
-        with self._cond:
-            if self.opened_at is None:
-                return False
-            if not self.gave_up and self.max_outage is not None and \
-                    self._clock() - self.outage_started >= self.max_outage:
-                self.gave_up = True
-            return self.gave_up
-
-    # -- probing -----------------------------------------------------------------------------------------------
-    def begin_probe(self):
-        """True when the caller should send the probe now (open, due, and nobody else probing)."""
-        with self._cond:
-            if self.opened_at is None or self._probing or self._clock() < self.next_probe_at:
-                return False
-            self._probing = True
-            self.probes += 1
-            return True
-
-    def end_probe(self, answered, error=None):
-        """Report the probe: *answered* closes the breaker (waiting requests go on); otherwise the next is later."""
-        with self._cond:
-            self._probing = False
-            if answered:
-                self.failures = 0
-                self._first_failure = None
-                if self.opened_at is not None:
-                    self._close_locked()
-            else:
-                self.probe_failures += 1
-                if error:
-                    self.last_error = error
-                self._interval = min(self.probe_max, self._interval * 2)
-                self.next_probe_at = self._clock() + self._interval
-            self._cond.notify_all()
-
-    def wait(self, limit=None):
-        """Wait (at most *limit* seconds) until the breaker closes or the next probe is due."""
-        with self._cond:
-            if self.opened_at is None:
-                return
-            delay = max(0.0, self.next_probe_at - self._clock()) if not self._probing else self.probe_max
-            if limit is not None:
-                delay = min(delay, max(0.0, limit))
-            if delay > 0:
-                self._cond.wait(delay)
-
-    def wake_all(self):
-        with self._cond:
-            self._cond.notify_all()
-
-    def _close_locked(self):
-        now = self._clock()
-        lasted = now - (self.outage_started if self.outage_started is not None else self.opened_at)
-        self.longest_outage = max(self.longest_outage, lasted)
-        self.last_outage = lasted
-        self.opened_at = None
-        self.outage_started = None
-        self.next_probe_at = None
-        self.gave_up = False
-        self._cond.notify_all()
-
-    def summary(self):
-        with self._cond:
-            return {"times_opened": self.times_opened, "probes": self.probes,
-                    "longest_s": round(self.longest_outage, 1), "open": self.opened_at is not None}
-
-
-def default_breaker(params):
-    """The breaker a transport uses unless given one: opens after 3 attempts in a row got no answer, probes first
-    after ``backoff`` seconds, then at doubling intervals up to ``min(backoff_max, 5)`` seconds, and gives up
-    after ``retries x backoff_max`` seconds without an answer (150 s with the defaults)."""
-    def clamp(value):
-        return min(PROBE_INTERVAL_MAX, max(PROBE_INTERVAL_MIN, float(value or 0.0)))
-    return CircuitBreaker(threshold=3, window=0.0, cooldown=clamp(params.backoff), probe_max=clamp(params.backoff_max),
-                          max_outage=float(params.retries) * float(params.backoff_max))
-
-
-def parse_retry_after(value, now=None):
-    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date); None when absent/invalid."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when is None:
-        return None
-    now = time.time() if now is None else now
-    return max(0.0, when.timestamp() - now)
-
-
-def backoff_delay(attempt, base, cap, rng=random):
-    """Full jitter: uniform(0, min(cap, base * 2**attempt))."""
-    return rng.uniform(0, min(cap, base * (2 ** attempt)))
-
-
-def _chain(exc):
-    """*exc* and the exceptions behind it (urllib3's ``reason``, ``__cause__``/``__context__``, a wrapped first
-    argument), outermost first."""
-    out, seen = [], set()
-    while exc is not None and id(exc) not in seen and len(out) < 12:
-        seen.add(id(exc))
-        out.append(exc)
-        nxt = getattr(exc, "reason", None)
-        if not isinstance(nxt, BaseException):
-            nxt = exc.__cause__ or exc.__context__
-        if nxt is None:
-            nxt = next((a for a in getattr(exc, "args", ()) if isinstance(a, BaseException)), None)
-        exc = nxt
-    return out
-
-
-def _os_error_text(error):
-    """``[Errno 111] Connection refused`` for an OSError (also when only strerror is set)."""
-    if error.errno is not None and error.strerror:
-        return "[Errno %s] %s" % (error.errno, error.strerror)
-    return str(error) or type(error).__name__
-
-
-def _looks_like_connect_failure(exc):
-    """True when no connection was made at all (refused, name resolution, unreachable, connect timeout)."""
-    if requests is not None and isinstance(exc, requests.exceptions.ConnectTimeout):
-        return True
-    for item in _chain(exc):
-        if isinstance(item, (socket.gaierror, ConnectionRefusedError)):
-            return True
-        if urllib3 is not None and isinstance(item, (urllib3.exceptions.NewConnectionError,
-                                                     urllib3.exceptions.ConnectTimeoutError)):
-            return True
-        if isinstance(item, OSError) and item.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EHOSTDOWN):
-            return True
-    text = str(exc)
-    for needle in ("NewConnectionError", "Failed to establish", "Connection refused", "Name or service not known",
-                   "nodename nor servname", "No route to host", "Temporary failure in name resolution",
-                   "Network is unreachable", "getaddrinfo failed"):
-        if needle in text:
-            return True
-    return False
-
-
-def describe_connection_error(exc, hostname=None, timeout=None):
-    """One clean line saying why a connection failed, e.g. ``name resolution failed for vms.example.com:
-    [Errno -2] Name or service not known`` or ``connection refused ([Errno 111] Connection refused)``.
-
-    requests and urllib3 wrap the real cause in several layers of text (``HTTPSConnectionPool(...): Max retries
-    exceeded ... (Caused by NameResolutionError("HTTPSConnection(...): Failed to resolve ...")``); the cause is
-    found in the exception chain instead.
-    """
-    chain = _chain(exc)
-    for item in chain:
-        if isinstance(item, socket.gaierror):
-            return "name resolution failed for %s: %s" % (hostname or "the host", _os_error_text(item))
-    for item in chain:
-        if isinstance(item, ConnectionRefusedError):
-            return "connection refused (%s)" % _os_error_text(item)
-        if isinstance(item, ConnectionResetError):
-            return "connection reset by the server (%s)" % _os_error_text(item)
-        if RemoteDisconnected and isinstance(item, RemoteDisconnected):
-            return "the server closed the connection without answering"
-        if isinstance(item, BrokenPipeError):
-            return "the connection was closed while sending (%s)" % _os_error_text(item)
-        if isinstance(item, OSError) and item.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EHOSTDOWN):
-            return "%s (%s)" % ("network unreachable" if item.errno == errno.ENETUNREACH else "no route to host",
-                                _os_error_text(item))
-    for item in chain:
-        if (requests is not None and isinstance(item, requests.exceptions.ConnectTimeout)) or \
-                (urllib3 is not None and isinstance(item, urllib3.exceptions.ConnectTimeoutError)) or \
-                isinstance(item, socket.timeout):
-            return "no connection within timeout=%ss" % timeout if timeout else "the connection timed out"
-    for item in chain:
-        if urllib3 is not None and isinstance(item, urllib3.exceptions.IncompleteRead):
-            return "the answer was cut off (incomplete read)"
-        if urllib3 is not None and isinstance(item, urllib3.exceptions.ProtocolError) and item.args and \
-                isinstance(item.args[0], str):
-            inner = next((a for a in item.args[1:] if isinstance(a, BaseException)), None)
-            if inner is None:
-                return item.args[0].rstrip(".").lower()
-    return _short(exc)
 
 
 class _BodyTimeout(Exception):
@@ -652,7 +391,7 @@ class Transport:
         except requests.exceptions.SSLError as exc:
             # something answers TLS: the cluster is back (a certificate problem shows on the next request)
             label, answered = "tls", True
-            why = _short(exc)
+            why = short_error(exc)
         except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, IOError) as exc:
             label = "connect_error"
             why = describe_connection_error(exc, self.params.hostname, timeout)
@@ -732,7 +471,7 @@ class Transport:
                 raise self._tls_error(exc, url)
             except requests.exceptions.ConnectionError as exc:
                 why = describe_connection_error(exc, self.params.hostname, timeout)
-                if _looks_like_connect_failure(exc):
+                if looks_like_connect_failure(exc):
                     status_label = "connect_error"
                     self.breaker.failure(why)
                     raise _Retry("connect", ConnectionFailed(
@@ -836,27 +575,13 @@ class Transport:
                 why = "its certificate does not match the host name %s" % self.params.hostname
             return TlsError(
                 "TLS verification of %s failed: %s (%s). validate_certs is true and ca_path is %s." % (
-                    self.params.netloc, why, _tls_reason(exc),
+                    self.params.netloc, why, tls_reason(exc),
                     repr(self.params.ca_path) if self.params.ca_path else "not set (system CA store)"),
                 url=url)
         if "WRONG_VERSION_NUMBER" in text or "wrong version number" in text or "record layer" in text:
-            return TlsError("%s does not speak TLS (is it an HTTP port?): %s" % (self.params.netloc, _tls_reason(exc)),
+            return TlsError("%s does not speak TLS (is it an HTTP port?): %s" % (self.params.netloc, tls_reason(exc)),
                             url=url, hint="Give the HTTPS port of VMS in host (default 443).")
-        return TlsError("TLS handshake with %s failed: %s" % (self.params.netloc, _tls_reason(exc)), url=url)
-
-
-def _tls_reason(exc):
-    """The OpenSSL reason of a TLS failure in one line (``[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify
-    failed: self-signed certificate``), without the layers of wrapper text around it."""
-    for item in _chain(exc):
-        if isinstance(item, ssl.SSLError):
-            message = getattr(item, "verify_message", None)
-            reason = getattr(item, "reason", None)
-            if message:
-                return "%scertificate verify failed: %s" % ("[SSL: %s] " % reason if reason else "", message)
-            text = item.args[1] if len(item.args) > 1 and isinstance(item.args[1], str) else str(item)
-            return _balanced(" ".join(text.split()))
-    return _short(exc)
+        return TlsError("TLS handshake with %s failed: %s" % (self.params.netloc, tls_reason(exc)), url=url)
 
 
 def _decode(body, content_type, keep_text=True):
@@ -892,41 +617,6 @@ def _not_json(answer):
     if answer.data is not None or not text:
         return None
     return "an HTML page" if text[:1] == "<" else "a body that is not JSON"
-
-
-def _balanced(text):
-    """*text* without unmatched parentheses (what is left of wrapper text cut in the middle)."""
-    out, depth = [], 0
-    for char in text:
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            if depth == 0:
-                continue
-            depth -= 1
-        out.append(char)
-    text = "".join(out)
-    while depth > 0:
-        cut = text.rfind("(")
-        text = text[:cut] + text[cut + 1:]
-        depth -= 1
-    return text
-
-
-def _short(exc):
-    """A one-line description of a requests exception without the noisy wrapper text (balanced parentheses)."""
-    text = " ".join(str(exc).split())
-    for marker in ("(Caused by ", "Caused by "):
-        if marker in text:
-            text = text.split(marker, 1)[1]
-    # urllib3's 'Connection(host=..., port=...): Failed to ...' prefix names what the message already says
-    if "): " in text and "Connection(" in text.split("): ", 1)[0]:
-        text = text.split("): ", 1)[1]
-    text = _balanced(text.strip(" '\""))
-    text = text.strip(" '\"")
-    if len(text) > 240:
-        text = text[:240] + "..."
-    return text or type(exc).__name__
 
 
 def build_query(params):

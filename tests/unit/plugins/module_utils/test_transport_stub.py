@@ -9,9 +9,8 @@ from ansible_collections.vastops.asbuilt.plugins.module_utils.errors import (
 from ansible_collections.vastops.asbuilt.plugins.module_utils.options import ConnectionParams
 from ansible_collections.vastops.asbuilt.plugins.module_utils.session import VastSession
 from ansible_collections.vastops.asbuilt.plugins.module_utils.stats import Stats
-from ansible_collections.vastops.asbuilt.plugins.module_utils.transport import (
-    Transport, backoff_delay, parse_retry_after,
-)
+from ansible_collections.vastops.asbuilt.plugins.module_utils.resilience import backoff_delay, parse_retry_after
+from ansible_collections.vastops.asbuilt.plugins.module_utils.transport import Transport
 
 HTML = b"<html><body><h1>502 Bad Gateway</h1><p>nginx</p></body></html>"
 FAST_BACKOFF = 0.01   # conftest.FAST["backoff"]: the jitter added to a Retry-After
@@ -237,7 +236,7 @@ def _mini_vms(method, path, headers, body):
 
 def test_circuit_breaker_gives_up_after_max_outage_then_fails_fast_until_the_cluster_is_back(stub_server):
     from ansible_collections.vastops.asbuilt.plugins.module_utils.errors import CircuitOpen
-    from ansible_collections.vastops.asbuilt.plugins.module_utils.transport import CircuitBreaker
+    from ansible_collections.vastops.asbuilt.plugins.module_utils.resilience import CircuitBreaker
     server = stub_server(_mini_vms)
     breaker = CircuitBreaker(threshold=3, cooldown=0.05, probe_max=0.1, max_outage=0.5)
     session = VastSession(server.params(retries=10, backoff=0.05, backoff_max=0.1), breaker=breaker).open()
@@ -272,7 +271,7 @@ def test_requests_wait_for_a_cluster_that_comes_back(stub_server):
     """Hold mode (the session is open): a request whose own retries would run out waits for the probes to find
     the cluster again, and goes on."""
     import threading
-    from ansible_collections.vastops.asbuilt.plugins.module_utils.transport import CircuitBreaker
+    from ansible_collections.vastops.asbuilt.plugins.module_utils.resilience import CircuitBreaker
     server = stub_server(_mini_vms)
     breaker = CircuitBreaker(threshold=2, cooldown=0.05, probe_max=0.1, max_outage=60)
     session = VastSession(server.params(retries=1, backoff=0.01, backoff_max=0.05), breaker=breaker).open()
