@@ -15,7 +15,7 @@ Public API
 
 ``open() -> self``
     Validates, authenticates (JWT login, or Basic/Api-Token), detects the API version (highest vN probed,
-    see versions.py) and the software version (clusters, then vms, then versions?status=success), checks the
+    see version_detect.py) and the software version (clusters, then vms, then versions?status=success), checks the
     supported release range (UnsupportedVersion before any collection; warnings in ``warnings``), applies the
     tenant header (5.3+ only) and checks it with one request (a tenant the cluster does not know is an
     OptionError naming ``tenant``), binds the disk cache to the cluster identity, the reader and the tenant.
@@ -78,7 +78,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import collections
 import hashlib
 import threading
 
@@ -96,26 +95,15 @@ from ansible_collections.vastops.asbuilt.plugins.module_utils.paging import (
 )
 from ansible_collections.vastops.asbuilt.plugins.module_utils.stats import AuditLog, Stats
 from ansible_collections.vastops.asbuilt.plugins.module_utils.transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, Transport
+from ansible_collections.vastops.asbuilt.plugins.module_utils.version_detect import VersionDetector
 from ansible_collections.vastops.asbuilt.plugins.module_utils.versions import (
-    API_TOKEN_MIN_RELEASE, HAS_PACKAGING, MAX_PROBED_API_VERSION, PACKAGING_IMPORT_ERROR, SENTINEL_API_VERSION,
-    TENANT_HEADER_MIN_RELEASE, check_supported, parse_version, probe_candidates, probing_context,
-    software_version_from,
+    API_TOKEN_MIN_RELEASE, HAS_PACKAGING, PACKAGING_IMPORT_ERROR, TENANT_HEADER_MIN_RELEASE, check_supported,
 )
 
 __all__ = ["VastSession", "ResourceResult", "is_fatal", "missing_requirements", "open_for_module", "known_resources",
            "HAS_REQUESTS", "HAS_PACKAGING"]
 
-PROBE_WAVE = 4
 FATAL_ERRORS = (AuthenticationError, CircuitOpen, DeadlineExceeded, UnsupportedVersion, OptionError)
-
-
-def while_probing(exc, tried):
-    """*exc*, raised by a version probe, with what the session was doing in front of its message (the probe URLs,
-    /api/v10/clusters/ on a v7 cluster, look odd without it). Refused credentials keep their own message."""
-    if not isinstance(exc, AuthenticationError) and not exc.msg.startswith("While finding the API version"):
-        exc.msg = "%s: %s" % (probing_context(tried), exc.msg)
-        exc.args = (exc.msg,)
-    return exc
 
 
 def is_fatal(exc):
@@ -218,10 +206,13 @@ class VastSession:
             if self.params.tenant:
                 self.auth.tenant_header = self.params.tenant
             self.auth.start()
+            detector = VersionDetector(self.params, self.transport, self.memo, self.tasks, self.stats)
             if self.auth.mode in ("basic", "api_token"):
-                self._credential_check()
-            clusters = self._detect_api_version()
-            self._detect_software_version(clusters)
+                self._credential_check(detector)
+            self.api_version, self.api_prefix, clusters = detector.detect_api_version()
+            self.sw_version, self.sw_version_source, cluster = detector.detect_software_version(clusters, self.get)
+            if cluster is not None:
+                self.cluster = cluster
             for warning in check_supported(self.sw_version, self.params.allow_newer_version):
                 self._warn(warning)
             self._apply_tenant()
@@ -269,125 +260,14 @@ class VastSession:
         """Warnings for the operator (``module.warn`` each): unsupported-but-tried releases, auth fallbacks."""
         return list(self.stats.warnings)
 
-    # -- detection ---------------------------------------------------------------------------------------------
-    def _credential_check(self):
+    # -- detection (version_detect.py) -------------------------------------------------------------------------
+    def _credential_check(self, detector):
         """One request before the parallel version probes, so wrong Basic credentials or a wrong API token
         cost one failed attempt on the account, not one per probe (lockout policies count them)."""
         try:
-            self._probe_unversioned()
+            detector.probe_unversioned()
         except (NotFound, PermissionDenied, ProtocolError):
             pass
-
-    def _probe(self, version):
-        """(True, body) when /api/<version>/clusters/ answers, (None, None) when forbidden, (False, None) on 404."""
-        path = "/api/%s/clusters/" % version
-        try:
-            answer = self.transport.request("GET", path)
-        except NotFound:
-            return False, None
-        except PermissionDenied:
-            return None, None
-        page = split_page(answer.data)
-        if not page.records or not isinstance(page.records[0], dict):
-            if isinstance(answer.data, list) and not answer.data:
-                return True, answer.data
-            raise ProtocolError("%s answered, but not with a list of clusters: the host does not look like VMS."
-                                % path, url=answer.url, status=answer.status)
-        self.memo.put((path, ()), answer.data, answer.nbytes)
-        return True, answer.data
-
-    def _detect_api_version(self):
-        """Set api_version/api_prefix; return the clusters answer (or None)."""
-        wanted = self.params.api_version
-        if wanted not in (None, "auto"):
-            ok, body = self._probe(wanted)
-            if ok is False:
-                raise OptionError("api_version", "%s is not served by this cluster (%s answered 404 for "
-                                                 "/api/%s/clusters/)" % (wanted, self.params.netloc, wanted),
-                                  hint="Use api_version=auto to detect the highest version the cluster serves.")
-            self._set_api(wanted, "configured")
-            return body
-        candidates = probe_candidates(MAX_PROBED_API_VERSION)
-        chosen, body = None, None
-        # Waves of PROBE_WAVE versions, highest first, each wave in parallel: current releases (v7) are found in
-        # one round trip of 4 requests; older ones take a second wave.
-        for start in range(0, len(candidates), PROBE_WAVE):
-            wave = candidates[start:start + PROBE_WAVE]
-            futures = collections.OrderedDict((v, self.tasks.submit(self._probe, v)) for v in wave)
-            try:
-                for version, future in futures.items():
-                    try:
-                        ok, data = future.result()
-                    except VastError as exc:
-                        raise while_probing(exc, candidates[:start + len(wave)])
-                    if ok is not False:
-                        chosen, body = version, data
-                        break
-            finally:
-                for future in futures.values():
-                    future.cancel()
-            if chosen is not None:
-                break
-        if chosen == candidates[0]:
-            sentinel = "v%d" % SENTINEL_API_VERSION
-            ok, data = self._probe(sentinel)
-            if ok is not False:
-                self._warn("The cluster answers any API version (even %s); using latest." % sentinel)
-                self._set_api("latest", "permissive server")
-                return body
-        if chosen is None:
-            try:
-                ok, body = self._probe_unversioned()
-            except NotFound:
-                ok = False
-            if ok is False:
-                raise ProtocolError(
-                    "%s does not look like a VAST VMS: /api/vN/clusters/ answered 404 for every N from v%d to v1, "
-                    "and /api/clusters/ too." % (self.params.netloc, MAX_PROBED_API_VERSION),
-                    url=self.params.base_url + "/api/", hint="Check that host is the VMS management address.")
-            self._set_api(None, "un-versioned /api/ only")
-            return body
-        self._set_api(chosen, "probed")
-        return body
-
-    def _probe_unversioned(self):
-        answer = self.transport.request("GET", "/api/clusters/")
-        self.memo.put(("/api/clusters/", ()), answer.data, answer.nbytes)
-        return True, answer.data
-
-    def _set_api(self, version, how):
-        # the host answered the clusters probe like a VMS: from now on an odd error answer is the cluster's
-        self.transport.vms_confirmed = True
-        self.api_version = version or "unversioned"
-        self.api_prefix = "/api/%s" % version if version else "/api"
-        self.stats.set_info(api_version=self.api_version, api_version_detection=how)
-
-    def _detect_software_version(self, clusters):
-        vms = versions = None
-        raw, source = software_version_from(clusters=clusters)
-        if raw is None:
-            for name in ("vms", "versions"):
-                try:
-                    body = self.get("vms/" if name == "vms" else "versions/",
-                                    None if name == "vms" else {"status": "success"})
-                except (NotFound, PermissionDenied):
-                    continue
-                if name == "vms":
-                    vms = body
-                else:
-                    versions = body
-                raw, source = software_version_from(clusters=clusters, vms=vms, versions=versions)
-                if raw is not None:
-                    break
-        self.sw_version = parse_version(raw)
-        self.sw_version_source = source
-        records = split_page(clusters).records if clusters else []
-        first = records[0] if records else None
-        if isinstance(first, dict):
-            keys = ("id", "guid", "name", "sw_version", "build", "psnt", "state")
-            self.cluster = dict((k, first.get(k)) for k in keys if k in first)
-        if self.sw_version is None:
-            self._warn("Could not read the cluster's software version (clusters, vms and versions did not say).")
 
     def _apply_tenant(self):
         tenant = self.params.tenant

@@ -1,13 +1,13 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2025, vastops.asbuilt contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""VAST release and API versions: parsing, the supported range, and how the session detects them.
+"""VAST release and API versions: parsing, the supported range, and the rules the detection follows.
 
 VAST software versions have five dot-separated parts, the last often a 20-digit build number
 (``5.3.1.1.12345678901234567890``), sometimes with ``-``/``+`` suffixes (``4.6.0-1``, ``release-5.3.1-sp3``).
 They are sanitised and compared with ``packaging.version`` (so 5.10 is newer than 5.3), never as strings.
 
-API version detection (implemented in session.py with :func:`probe_candidates` and :func:`choose_api_version`):
+API version detection (the requests are sent by version_detect.py, with :func:`probe_candidates`):
 the session probes ``GET /api/vN/clusters/`` for N from the highest candidate down, concurrently, and picks the
 highest N that answers 200 with a clusters list.  Probing was chosen over ``latest``: no endpoint says which
 ``vN`` ``latest`` stands for, and the explicit version keeps every later path stable and visible in the report.

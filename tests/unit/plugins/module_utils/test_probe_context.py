@@ -3,7 +3,8 @@ serves v7 otherwise reads an error about /api/v10/clusters/ and wonders why it w
 import pytest
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.errors import ApiError, AuthenticationError
-from ansible_collections.vastops.asbuilt.plugins.module_utils.session import VastSession, while_probing
+from ansible_collections.vastops.asbuilt.plugins.module_utils.session import VastSession
+from ansible_collections.vastops.asbuilt.plugins.module_utils.version_detect import while_probing
 from ansible_collections.vastops.asbuilt.plugins.module_utils.versions import probing_context
 
 pytestmark = [pytest.mark.simulator]
