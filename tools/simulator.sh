@@ -44,7 +44,7 @@ sim_pid=$!
 cleanup() {
     kill "$sim_pid" 2>/dev/null || true
     wait "$sim_pid" 2>/dev/null || true
-    rm -f "$state/env.sh" "$state/ready.json" "$state/ready.json.tmp" "$state/env.sh.tmp"
+    rm -f "$state/env.sh" "$state/inventory.json" "$state/ready.json" "$state/ready.json.tmp" "$state/env.sh.tmp"
 }
 trap cleanup EXIT
 trap 'exit 0' INT TERM

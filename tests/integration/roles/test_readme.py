@@ -148,7 +148,7 @@ def _wait_for(path, proc, seconds=60):
 def test_trying_it_by_hand_with_make_simulator(tmp_path):
     """'Trying it by hand': `make simulator` (tools/simulator.sh), then `source .cache/simulator/env.sh` and the
     README's minimal playbook with the inventory it wrote, as written; a second one is refused while the first
-    runs and leaves its env.sh alone; stopping it removes env.sh."""
+    runs and leaves its env.sh alone; stopping it removes env.sh and inventory.json (as its header says)."""
     import signal
     body = open(README, encoding="utf-8").read().split("## Trying it by hand against the simulator", 1)[1]
     assert "source .cache/simulator/env.sh" in body and ".cache/simulator/inventory.json show-cluster.yml" in body
@@ -170,8 +170,9 @@ def test_trying_it_by_hand_with_make_simulator(tmp_path):
         assert '"cnodes": [' in proc.stdout and "VAST 5." in proc.stdout
         second = subprocess.run([script], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
         assert second.returncode == 1 and "already running" in second.stderr, second.stdout + second.stderr
-        assert (state / "env.sh").is_file()
+        assert (state / "env.sh").is_file() and (state / "inventory.json").is_file()
     finally:
         first.send_signal(signal.SIGTERM)
         first.wait(timeout=60)
     assert not (state / "env.sh").exists()
+    assert not (state / "inventory.json").exists()        # the header comment promises both are removed
