@@ -16,6 +16,7 @@ from ansible.errors import AnsibleFilterError
 from ansible.module_utils.six import string_types
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import dir_name
+from ansible_collections.vastops.asbuilt.plugins.module_utils.atomic_files import os_error_text
 from ansible_collections.vastops.asbuilt.plugins.module_utils.catalogue import SUBSETS, SubsetError, resolve_subsets
 from ansible_collections.vastops.asbuilt.plugins.module_utils.collector import MAX_PAGE_SIZE
 from ansible_collections.vastops.asbuilt.plugins.module_utils.errors import OptionError
@@ -148,11 +149,65 @@ _CONNECTION_RANGES = {
 }
 
 
+def asbuilt_path(path):
+    """*path* made absolute against the directory ansible-playbook was started in (the controller's current
+    directory; ``~`` expanded), normalised. An empty value stays empty (it means "the default" for the roles).
+
+    The modules run with the playbook's directory as their current directory (the local connection's), so a
+    relative path given to a module would land inside the collection: the roles resolve every path variable with
+    this filter before handing it to a module."""
+    if path is None:
+        return ""
+    path = str(path)
+    if not path.strip():
+        return path
+    return os.path.normpath(os.path.join(os.getcwd(), os.path.expanduser(path)))
+
+
+def _not_blank(value, what):
+    if value is not None and not str(value).strip():
+        raise ValueError("is %s: give %s" % ("empty" if str(value) == "" else "blank (only spaces)", what))
+
+
+def _check_output_dir(value):
+    _not_blank(value, "the directory the runs go to, or leave the variable unset for ./asbuilt-output")
+
+
+def _check_optional_path(what):
+    """A path variable whose empty value means "the default": blank (only spaces) is refused."""
+    def check(value):
+        if value not in (None, ""):
+            _not_blank(value, "%s, or leave it empty" % what)
+    return check
+
+
+def _check_input_file(what):
+    """A file to read (a snapshot): when set, it must exist, be a file and be readable by this user."""
+    def check(value):
+        if value in (None, ""):
+            return
+        _not_blank(value, "%s, or leave it empty" % what)
+        path = asbuilt_path(value)
+        if not os.path.lexists(path):
+            raise ValueError("%s does not exist" % path)
+        if os.path.isdir(path):
+            raise ValueError("%s is a directory, not a file: give the snapshot file (snapshot.json.gz)" % path)
+        if not os.path.isfile(path):
+            raise ValueError("%s is not a regular file" % path)
+        try:
+            with open(path, "rb"):
+                pass
+        except (IOError, OSError) as exc:
+            raise ValueError("%s cannot be read by this user (%s)" % (path, os_error_text(exc).split(": ", 1)[0]))
+    return check
+
+
 def _check_logo(path):
     """The logo must be a readable image file the report can embed (report.logo_data_uri says which)."""
     if not path:
         return
-    path = str(path)
+    _not_blank(path, "a logo file, or leave it empty for none")
+    path = asbuilt_path(path)
     if not os.path.isfile(path):
         raise ValueError("%s %s" % (path, "is not a file" if os.path.exists(path) else "does not exist"))
     try:
@@ -193,6 +248,11 @@ _VALUE_CHECKS = (
     ("_rows_detail", _check_rows),
     ("_rows_full", _check_rows),
     ("_logo", _check_logo),
+    ("asbuilt_output_dir", _check_output_dir),
+    ("collect_snapshot", _check_input_file("the snapshot to re-render (offline)")),
+    ("drift_before", _check_input_file("the older snapshot")),
+    ("drift_after", _check_input_file("the newer snapshot")),
+    ("drift_dest", _check_optional_path("the directory of the drift files")),
     ("_colors", _check_colours),
 )
 _VALUE_ERRORS = (SectionConfigError, SubsetError, RuleConfigError, ValueError)
@@ -273,6 +333,6 @@ def role_argument_spec(roles):
 
 class FilterModule(object):
     def filters(self):
-        return {"asbuilt_list": asbuilt_list, "asbuilt_subsets": asbuilt_subsets,
+        return {"asbuilt_list": asbuilt_list, "asbuilt_path": asbuilt_path, "asbuilt_subsets": asbuilt_subsets,
                 "asbuilt_variable_errors": asbuilt_variable_errors,
                 "cluster_dir_name": cluster_dir_name, "role_argument_spec": role_argument_spec}

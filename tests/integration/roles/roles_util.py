@@ -63,7 +63,9 @@ class Run:
         return "Run(rc=%s)" % self.rc
 
 
-def run_playbook(name, tmp_path, inventory_path, env, extra_vars=None, verbosity=0, label="run", extra_args=()):
+def run_playbook(name, tmp_path, inventory_path, env, extra_vars=None, verbosity=0, label="run", extra_args=(),
+                 cwd=None):
+    """*cwd*: the directory ansible-playbook is started in (default *tmp_path*)."""
     playbook = name if os.sep in name else "vastops.asbuilt.%s" % name
     cmd = [os.path.join(BIN, "ansible-playbook"), "-i", inventory_path, playbook] + list(extra_args)
     if extra_vars:
@@ -73,7 +75,8 @@ def run_playbook(name, tmp_path, inventory_path, env, extra_vars=None, verbosity
         cmd += ["-e", "@" + path]
     if verbosity:
         cmd.append("-" + "v" * verbosity)
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=PLAYBOOK_TIMEOUT, cwd=str(tmp_path))
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=PLAYBOOK_TIMEOUT,
+                          cwd=str(cwd or tmp_path))
     log_path = os.path.join(str(tmp_path), "%s.log" % label)
     with open(log_path, "w", encoding="utf-8") as handle:
         handle.write(proc.stdout + "\n" + proc.stderr)
