@@ -493,6 +493,9 @@ class Collector:
             # what is missing (the report's advice depends on it)
             error = {"msg": str(exc), "status": exc.status, "url": exc.url, "error": type(exc).__name__,
                      "transient": is_transient(exc)}
+            if (exc.details or {}).get("excerpt"):
+                # the raw start of a body that is not the API's JSON: data for the curious, never in the prose
+                error["excerpt"] = exc.details["excerpt"]
             for entry in entries:
                 results[entry.key] = {"status": "error", "reason": exc.msg, "path": path, "error": error,
                                       "read_at": read_at, "transient": is_transient(exc)}

@@ -127,6 +127,16 @@ def body_excerpt(text, limit=300):
     return scrub(text)
 
 
+def shorten(text, limit=240):
+    """*text* on one line, at most about *limit* characters, cut at a word boundary with an ellipsis (prose is
+    never cut mid-word)."""
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit + 1].rsplit(" ", 1)[0] if " " in text[:limit + 1] else text[:limit]
+    return cut.rstrip(" ,;:(") + " ..."
+
+
 class VastError(Exception):
     """Base class: something went wrong talking to a VAST cluster."""
 

@@ -26,7 +26,7 @@ from ansible_collections.vastops.asbuilt.plugins.module_utils.health_checks_hw i
 from ansible_collections.vastops.asbuilt.plugins.module_utils.output_files import run_dirs
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_md import md
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_model import (
-    collected_text, display, natural_key, resumed_resources,
+    collected_text, display, missing_word, natural_key, resumed_resources,
 )
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_sections import SECTIONS_BY_ID
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_style import stylesheet
@@ -63,12 +63,14 @@ def report_summary(view, findings, model):
     """Key figures of one report for the fleet index (vast_report returns it and writes it into report.json)."""
     cluster = view.first("clusters") or {}
     counts = dict((k, len(view.records(k))) for k in ("cnodes", "dnodes", "eboxes") if view.records(k) is not None)
+    # why a node count is missing, in the report's words ("could not be read" / "not collected")
+    nodes_missing = dict((k, missing_word(view, k)) for k in ("cnodes", "dnodes") if k not in counts)
     missing = [s for s in model["sections"] if s["status"] == "unavailable"]
     errors = view.meta.get("errors") or {}
     return {"cluster_name": view.cluster_name, "sw_version": view.cluster.get("sw_version"),
             "psnt": view.cluster.get("psnt"), "used_percent": round_percent(used_percent(cluster)) if cluster else None,
-            "usable_bytes": cluster.get("usable_capacity_bytes"), "nodes": counts, "collected_at": view.collected_at,
-            "collected_text": collected_text(view), "generated_at": model.get("generated_at"),
+            "usable_bytes": cluster.get("usable_capacity_bytes"), "nodes": counts, "nodes_missing": nodes_missing,
+            "collected_at": view.collected_at, "collected_text": collected_text(view), "generated_at": model.get("generated_at"),
             "health": health_summary(findings),
             "not_collected": [s["id"] for s in missing],
             "not_collected_titles": [s["title"] for s in missing],
@@ -151,7 +153,8 @@ def fleet_document(clusters, dest_dir, title="VAST fleet"):
                "run": os.path.basename(os.path.dirname(report)) if report else None,
                "sw_version": summary.get("sw_version"), "psnt": summary.get("psnt"),
                "used_percent": round_percent(summary.get("used_percent")), "usable_bytes": summary.get("usable_bytes"),
-               "nodes": summary.get("nodes"), "collected_at": summary.get("collected_at"),
+               "nodes": summary.get("nodes"), "nodes_missing": summary.get("nodes_missing") or {},
+               "collected_at": summary.get("collected_at"),
                "collected_text": summary.get("collected_text"),
                "health": health, "not_collected": summary.get("not_collected") or [],
                "not_collected_titles": summary.get("not_collected_titles") or [
@@ -213,9 +216,13 @@ def capacity_text(row):
 
 
 def nodes_text(row):
-    """"8 / 4": the CNodes and DNodes of the cluster."""
-    nodes = row.get("nodes") or {}
-    return "%s / %s" % (text(nodes.get("cnodes")), text(nodes.get("dnodes")))
+    """"8 / 4": the CNodes and DNodes of the cluster; a count the report lacks says why, as in the report
+    ("could not be read / 4", or "not collected" for both); "-" when an older summary does not say."""
+    nodes, missing = row.get("nodes") or {}, row.get("nodes_missing") or {}
+    parts = [text(nodes[k]) if nodes.get(k) is not None else missing.get(k) or "-" for k in ("cnodes", "dnodes")]
+    if parts[0] == parts[1] and nodes.get("cnodes") is None and len(missing) == 2:
+        return parts[0]
+    return " / ".join(parts)
 
 
 def failure_text(reason, last):

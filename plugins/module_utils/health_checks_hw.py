@@ -113,7 +113,12 @@ def quotas_exceeded(view, params, now):
     items = [item(q.get("path") or name_of(q), "state %s" % q.get("state")) for q in quotas
              if _upper(q.get("state")) in QUOTA_BLOCKING]
     soft = sum(1 for q in quotas if "SOFT" in _upper(q.get("state")))
-    return items, "%s, %d over their soft limit" % (plural(len(quotas), "quota"), soft)
+    # the observed text reads right for a pass as for a failure: what the rule checks first, the soft limits
+    # (which it does not report) after
+    blocked = "%d at the hard limit, past their grace period or failed" % len(items) if items else \
+        "none at the hard limit"
+    return items, "%s, %s%s" % (plural(len(quotas), "quota"), blocked,
+                                "; %d over their soft limit (grace period)" % soft if soft else "")
 
 
 # ---- hardware ------------------------------------------------------------------------------------------------

@@ -32,6 +32,8 @@ except ImportError:  # pragma: no cover - transport.py reports the missing libra
     requests = None
     urllib3 = None
 
+from ansible_collections.vastops.asbuilt.plugins.module_utils.errors import shorten  # noqa: E402
+
 
 def _chain(exc):
     """*exc* and the exceptions behind it (urllib3's ``reason``, ``__cause__``/``__context__``, a wrapped first
@@ -161,6 +163,5 @@ def short_error(exc):
         text = text.split("): ", 1)[1]
     text = _balanced(text.strip(" '\""))
     text = text.strip(" '\"")
-    if len(text) > 240:
-        text = text[:240] + "..."
+    text = shorten(text, 240)
     return text or type(exc).__name__

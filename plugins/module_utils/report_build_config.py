@@ -9,7 +9,7 @@ __metaclass__ = type
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import human_bytes, plural, text
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_model import (
-    badge, heading, kind_label, kv, missing_word, natural_key, note, yes_no,
+    badge, heading, kind_label, kv, missing_card, missing_chart, missing_word, natural_key, note, yes_no,
 )
 
 
@@ -221,13 +221,23 @@ def logical(b, sec):
                         ("quotas", "Quotas"), ("s3policies", "S3 policies"), ("qospolicies", "QoS policies")):
         if view.records(name) is not None:
             cards.append({"label": label, "value": str(len(view.records(name))), "sub": "", "tone": "info"})
+        elif view.state(name)[0] != "unavailable":         # says why in place unless this release lacks it
+            cards.append(missing_card(view, label, [name]))
     blocks.append({"type": "cards", "cards": cards})
-    if views is not None:
+    if views is None:
+        blocks += missing_chart(view, "views", "Views by protocol")
+    else:
         protocols = _counter(views, "protocols")
-        blocks.append({"type": "bars", "title": "Views by protocol", "columns": ["Protocol", "Views"],
-                       "items": [[k, v / float(max(protocols.values())), plural(v, "view")]
-                                 for k, v in sorted(protocols.items(), key=lambda kv_: -kv_[1])]} if protocols else
-                      note("No view is defined."))
+        if protocols:
+            blocks.append({"type": "bars", "title": "Views by protocol", "columns": ["Protocol", "Views"],
+                           "items": [[k, v / float(max(protocols.values())), plural(v, "view")]
+                                     for k, v in sorted(protocols.items(), key=lambda kv_: -kv_[1])]})
+            if sum(protocols.values()) > len(views):
+                # the bars add up to more than the views: say why, or the reader suspects a miscount
+                blocks.append(note("A view can serve several protocols, so the bars add up to more than the %s."
+                                   % plural(len(views), "view")))
+        else:
+            blocks.append(note("No view is defined."))
     per_tenant_views = _counter(views or [], "tenant_name")
     unknown_views = missing_word(view, "views")       # the Views column says why it has no counts
 

@@ -14,7 +14,7 @@ from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util impor
 from ansible_collections.vastops.asbuilt.plugins.module_utils.health import sorted_results, verdict, verdict_tone
 from ansible_collections.vastops.asbuilt.plugins.module_utils.health_checks_hw import used_percent
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_model import (
-    badge, display, heading, incomplete_banner, kv, missing_word, natural_key, note, resume_banner, state_label,
+    badge, display, heading, incomplete_banner, kv, missing_card, natural_key, note, resume_banner, state_label,
     yes_no,
 )
 
@@ -165,13 +165,13 @@ def executive_summary(b, sec):
                       "tone": "info"})
     else:
         read = [_plural(n, label) for n, label in ((c_nodes, "CNode"), (d_nodes, "DNode")) if n is not None]
-        cards.append(_missing_card(b.view, "CNodes / DNodes", [n for n in ("cnodes", "dnodes") if count(b, n) is None],
-                                   "; ".join([boxes] + read)))
+        cards.append(missing_card(b.view, "CNodes / DNodes", [n for n in ("cnodes", "dnodes") if count(b, n) is None],
+                                  "; ".join([boxes] + read)))
     if count(b, "views") is not None:
         cards.append({"label": "Views", "value": str(count(b, "views")),
                       "sub": _count_text(count(b, "tenants"), "tenant"), "tone": "info"})
     else:
-        cards.append(_missing_card(b.view, "Views", ["views"], _count_text(count(b, "tenants"), "tenant")))
+        cards.append(missing_card(b.view, "Views", ["views"], _count_text(count(b, "tenants"), "tenant")))
     cards.append(health_cards(b.findings))
     sec["blocks"].append({"type": "cards", "cards": cards})
     if cluster:
@@ -192,20 +192,6 @@ def executive_summary(b, sec):
                                   "columns": ["Severity", "Rule", "Finding", "Affected"], "csv": None, "numeric": [],
                                   "rows": [[badge(r["severity"], SEVERITY_TONE[r["severity"]]), r["id"], r["title"],
                                             r["item_count"]] for r in top], "more": "see Health findings"})
-
-
-def _missing_card(view, label, names, sub):
-    """A key-figure card for resources that are missing: the figure says why instead of disappearing."""
-    words = [missing_word(view, n) for n in names]
-    if len(set(words)) == 1 and (len(names) > 1 or label.lower() == KIND_NAMES.get(names[0], "").lower()):
-        value = words[0]
-    else:
-        value = "; ".join("%s %s" % (KIND_NAMES.get(n, n), w) for n, w in zip(names, words))
-    return {"label": label, "value": value, "sub": sub,
-            "tone": "warn" if "could not be read" in value else "muted"}
-
-
-KIND_NAMES = {"cnodes": "CNodes", "dnodes": "DNodes", "views": "views"}
 
 
 def _count_text(n, word, many=None):
@@ -452,7 +438,13 @@ def hardware(b, sec):
     for name, label in (("racks", "Racks"), ("cboxes", "CBoxes"), ("dboxes", "DBoxes"), ("eboxes", "EBoxes"),
                         ("cnodes", "CNodes"), ("dnodes", "DNodes"), ("ssds", "SSDs"), ("nvrams", "NVRAMs")):
         n = count(b, name)
-        if n is None or (name == "eboxes" and not ebox) or (name in ("cboxes", "dboxes") and ebox and not n):
+        if (name == "eboxes" and not ebox) or (name in ("cboxes", "dboxes") and ebox and not n):
+            continue
+        if n is None:
+            # a figure whose data is missing says why in place ("could not be read" / "not collected"), unless
+            # this release does not serve it at all
+            if view.state(name)[0] != "unavailable":
+                cards.append(missing_card(view, label, [name]))
             continue
         cards.append({"label": label, "value": str(n), "sub": "", "tone": "info"})
     raw = sum(int(s.get("size") or 0) for s in view.records("ssds") or [])

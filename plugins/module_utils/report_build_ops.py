@@ -14,7 +14,7 @@ from ansible_collections.vastops.asbuilt.plugins.module_utils.health import sort
 from ansible_collections.vastops.asbuilt.plugins.module_utils.health_rules import check_title
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_build_infra import SEVERITY_TONE
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_model import (
-    badge, display, heading, kind_label, kv, note, resume_banner, resumed_resources, yes_no,
+    badge, display, heading, kind_label, kv, missing_card, note, resume_banner, resumed_resources, yes_no,
 )
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_sections import LEVEL_NAMES, SECTIONS
 
@@ -184,13 +184,16 @@ def data_protection(b, sec):
     blocks = sec["blocks"]
     paths = view.records("protectedpaths") or []
     local = sum(1 for p in paths if p.get("is_local", True))
-    blocks.append({"type": "cards", "cards": [
-        {"label": "Protection policies", "value": text(len(view.records("protectionpolicies") or [])), "sub": "",
-         "tone": "info"},
-        {"label": "Protected paths", "value": str(len(paths)), "sub": "%d local, %d replicated" % (local, len(paths) - local),
-         "tone": "info"},
-        {"label": "Replication peers", "value": text(len(view.records("nativereplicationremotetargets") or [])),
-         "sub": "", "tone": "info"}]})
+    cards = []
+    for name, label in (("protectionpolicies", "Protection policies"), ("protectedpaths", "Protected paths"),
+                        ("nativereplicationremotetargets", "Replication peers")):
+        recs = view.records(name)
+        if recs is None:                        # never a silent 0: the figure says why it is missing
+            cards.append(missing_card(view, label, [name]))
+            continue
+        sub = "%d local, %d replicated" % (local, len(paths) - local) if name == "protectedpaths" else ""
+        cards.append({"label": label, "value": str(len(recs)), "sub": sub, "tone": "info"})
+    blocks.append({"type": "cards", "cards": cards})
     blocks += b.table("protectionpolicies", "Protection policies", ["Policy", "Type", "Schedule and retention",
                                                                     "Target", "Indestructible", "Tenant"],
                       lambda p: [p.get("name"), p.get("clone_type"), _frames(p), p.get("target_name") or "-",

@@ -193,7 +193,8 @@ def render_block(block):
     if kind == "capacity":
         return '<div class="figure">%s</div>' % report_svg.capacity(block["figures"], human_bytes)
     if kind == "bars":
-        return '%s<div class="figure">%s</div>' % (_caption(block.get("title")), report_svg.bars(block["items"]))
+        chart = report_svg.bars(block["items"], title=block.get("title"))
+        return '%s<div class="figure">%s</div>' % (_caption(block.get("title")), chart)
     if kind == "health":
         return render_health(block)
     if kind == "columns":

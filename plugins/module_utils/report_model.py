@@ -39,6 +39,7 @@ import re
 from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import (
     iso, natural_key, parse_time, text, utcnow,
 )
+from ansible_collections.vastops.asbuilt.plugins.module_utils.errors import shorten
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_csv import INVENTORY_OF
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_sections import LEVEL_NAMES, SECTIONS, normalise_levels
 
@@ -190,13 +191,15 @@ def incomplete_banner(view):
         return None
     total = len(view.meta.get("resources") or {}) or len(errors)
     rows = []
+    resources = view.meta.get("resources") or {}
     for key in sorted(errors):
         err = errors[key]
         msg = err.get("msg") if isinstance(err, dict) else err
+        # the short reason (the error's message without its url and hint, which the appendix's Errors table gives)
+        short = (resources.get(key) or {}).get("reason") if isinstance(resources.get(key), dict) else None
+        msg = short or msg
         status = err.get("status") if isinstance(err, dict) else None
-        why = text(msg) if msg else "read failed"
-        if len(why) > 240:
-            why = why[:240] + "..."
+        why = shorten(text(msg), 240) if msg else "read failed"       # never cut mid-word
         rows.append([key, "%s%s" % (why, " (HTTP %s)" % status if status and str(status) not in why else "")])
     advice = "Run the playbook again to read the missing resources."
     if any(_no_answer(err) for err in errors.values()):
@@ -232,6 +235,29 @@ def missing_word(view, name):
     read failed), "not collected" (the run did not ask for it) or "not available" (not served by this release)."""
     state = view.state(name)[0]
     return {"error": "could not be read", "unavailable": "not available"}.get(state, "not collected")
+
+
+KIND_NAMES = {"cnodes": "CNodes", "dnodes": "DNodes", "views": "views"}
+
+
+def missing_card(view, label, names, sub=""):
+    """A key-figure card for resources that are missing (executive summary, section figures): the figure says why
+    in place - "could not be read" / "not collected" (missing_word) - instead of disappearing. A card of one
+    figure ("Views", "CNodes") gives the word alone; a card of several ("CNodes / DNodes") names the one
+    missing when they differ ("CNodes could not be read")."""
+    words = [missing_word(view, n) for n in names]
+    if len(set(words)) == 1 and (len(names) > 1 or " / " not in label):
+        value = words[0]
+    else:
+        value = "; ".join("%s %s" % (KIND_NAMES.get(n, n), w) for n, w in zip(names, words))
+    return {"label": label, "value": value, "sub": sub,
+            "tone": "warn" if "could not be read" in value else "muted"}
+
+
+def missing_chart(view, name, title):
+    """In place of a chart whose data is missing: its title and why ("Views by protocol: could not be read:
+    ..."), the same words a table of that resource gives."""
+    return [heading(title), note("%s: %s." % (title, view.reason(name)), "missing")]
 
 
 def section_flag(note_text):

@@ -146,12 +146,13 @@ def capacity(figs, human):
     return "".join(out)
 
 
-def bars(items, width=680):
-    """Horizontal bars: items are [label, fraction 0-1, value text]."""
+def bars(items, width=680, title=None):
+    """Horizontal bars: items are [label, fraction 0-1, value text]; *title* (the block's) is the chart's
+    accessible name and hover text."""
     row = 22
     h = row * len(items) + 6
     out = ['<svg class="bars" role="img" width="%d" height="%d" '
-           'viewBox="0 0 %d %d"><title>Bar chart</title>' % (width, h, width, h)]
+           'viewBox="0 0 %d %d"><title>%s</title>' % (width, h, width, h, esc(title or "Bar chart"))]
     label_w, value_w = 200, 110
     bw = width - label_w - value_w - 10
     for i, (label, frac, value) in enumerate(items):

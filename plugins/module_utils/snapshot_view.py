@@ -162,8 +162,14 @@ class SnapshotView:
         if name in self._errors:
             err = self._errors[name]
             msg = err.get("msg") if isinstance(err, dict) else str(err)
+            # the short reason of meta.resources (the message without the url and hint that meta.errors adds for
+            # the appendix) reads better in a sentence
+            short = [i.get("reason") for i in self._status.get(name, ()) if i.get("status") == "error" and i.get("reason")]
+            msg = short[0] if short else msg
             status = err.get("status") if isinstance(err, dict) else None
-            return "error", ("%s (HTTP %s)" % (msg, status)) if status else (msg or "read failed")
+            if status and ("status %s" % status) not in (msg or "") and ("HTTP %s" % status) not in (msg or ""):
+                return "error", "%s (HTTP %s)" % (msg, status)
+            return "error", msg or "read failed"
         if name in self._unavailable:
             return "unavailable", str(self._unavailable[name] or "not served by this cluster")
         for info in self._status.get(name, ()):

@@ -529,9 +529,11 @@ class Transport:
                 if problem:
                     status_label = "%s_bad_json" % status
                     outcome = "neutral"
-                    error = ProtocolError("%s from %s (status %s): %s" % (problem, path, status, body_excerpt(body, 120)),
-                                          url=url, status=status)
-                    if problem.startswith("Malformed"):
+                    # the message says what is wrong in words; the raw start of the body goes to the details
+                    # (vast_info's meta.errors ``excerpt``), never into a sentence
+                    error = ProtocolError("The answer to %s (status %s) %s." % (path, status, problem),
+                                          url=url, status=status, excerpt=body_excerpt(body, 120))
+                    if problem.startswith(NOT_VALID_JSON):
                         raise _Retry("bad_json", error)
                     raise error
             return Answer(status, data, url, path, nbytes, response.headers, elapsed, text)
@@ -593,16 +595,33 @@ def _decode(body, content_type, keep_text=True):
         return None, "", None
     try:
         return json.loads(body), (body.decode("utf-8", "replace") if keep_text else None), None
-    except ValueError:
-        pass
+    except ValueError as exc:
+        failure = exc
     text = body.decode("utf-8", "replace")
     stripped = text.strip()
     if stripped[:1] == "<":
-        return None, text, "An HTML page instead of JSON (a proxy, load balancer or web UI answered?)"
+        return None, text, "was an HTML page instead of JSON (a proxy, load balancer or web UI answered?)"
     ctype = (content_type or "").lower()
     if "json" in ctype or stripped[:1] in "[{\"":
-        return None, text, "Malformed or truncated JSON"
-    return None, text, "Not JSON (content type %r)" % (content_type or "none")
+        return None, text, "%s (%s)" % (NOT_VALID_JSON, _where_broken(failure, text, len(body)))
+    return None, text, "was not JSON (content type %s)" % (content_type or "none")
+
+
+NOT_VALID_JSON = "was not valid JSON"
+
+
+def _where_broken(failure, text, nbytes):
+    """Where a JSON body stops making sense, in words: "cut off after 2,345 bytes" when it ends in the middle of
+    the document (the usual case: a proxy or a dropped connection), "cut off after 2,340 of 2,345 bytes" when a
+    few bytes of something else follow, else "broken at byte 120 of 2,345"."""
+    pos = getattr(failure, "pos", None)
+    msg = getattr(failure, "msg", "") or ""
+    if pos is None or pos >= len(text.rstrip()) or msg.startswith("Unterminated string"):
+        return "cut off after {0:,} bytes".format(nbytes)
+    good = len(text[:pos].encode("utf-8"))
+    if nbytes - good <= 16:
+        return "cut off after {0:,} of {1:,} bytes".format(good, nbytes)
+    return "broken at byte {0:,} of {1:,}".format(good + 1, nbytes)
 
 
 def status_text(status):

@@ -159,10 +159,13 @@ summary:
     - C(health) is the findings summary with its verdict (C(headline), C(detail)), or null without a health
       check; C(not_collected) lists the sections whose data was not collected, C(resources_failed) the resources
       that could not be read, C(resumed) those reused from an interrupted collection.
+    - C(nodes_missing) says why a node count is absent from C(nodes) (C(cnodes) or C(dnodes) -> C(could not be
+      read), C(not collected) or C(not available)); the fleet index shows those words in place of the count.
   type: dict
   returned: always
   sample: {"cluster_name": "vast-lab-01", "sw_version": "5.3.1.1.12345678901234567890", "used_percent": 63.0,
-           "usable_bytes": 517997054147818, "nodes": {"cnodes": 8, "dnodes": 4}, "collected_at": "2026-12-03T16:30:00Z",
+           "usable_bytes": 517997054147818, "nodes": {"cnodes": 8, "dnodes": 4}, "nodes_missing": {},
+           "collected_at": "2026-12-03T16:30:00Z",
            "collected_text": "2026-12-03 16:30 UTC",
            "health": {"failed": 2, "not_evaluated": 0, "by_severity": {"critical": 1, "major": 1, "minor": 0, "info": 0},
                       "verdict": "fail", "headline": "2 findings", "detail": "1 critical, 1 major"},

@@ -126,7 +126,7 @@ def test_malformed_json(sim):
     sim.clear_faults()
     sim.add_fault({"type": "malformed_json", "path": "/views/*"})
     result, dummy = read_views(sim)
-    assert result.status == "error" and "Malformed or truncated JSON" in result.error["msg"]
+    assert result.status == "error" and "was not valid JSON (cut off after " in result.error["msg"]
     assert result.error["status"] == 200 and "/views/" in result.error["msg"]
 
 

@@ -142,7 +142,8 @@ def test_truncated_json_is_retried_then_protocol_error(stub_server):
     transport = Transport(server.params(retries=1), stats)
     with pytest.raises(ProtocolError) as info:
         transport.request("GET", "/api/v7/views/")
-    assert "Malformed or truncated JSON" in str(info.value) and "/api/v7/views/" in str(info.value)
+    assert "was not valid JSON (cut off after 22 bytes)" in str(info.value) and "/api/v7/views/" in str(info.value)
+    assert '"vi' not in str(info.value) and info.value.details["excerpt"] == '[{"id": 1, "name": "vi'
     assert stats.retries == 1 and len(server.requests) == 2
 
 
