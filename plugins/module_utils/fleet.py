@@ -200,7 +200,7 @@ def data_gaps(row):
     if row["resources_failed"]:
         parts.append("%s could not be read" % plural(len(row["resources_failed"]), "resource"))
     if row["resumed"]:
-        parts.append("%s reused from an interrupted collection" % plural(len(row["resumed"]), "resource"))
+        parts.append("%s reused from an earlier run" % plural(len(row["resumed"]), "resource"))
     return "; ".join(parts)
 
 

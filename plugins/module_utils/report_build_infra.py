@@ -195,7 +195,8 @@ def executive_summary(b, sec):
 
 
 def _count_text(n, word, many=None):
-    return "? %s" % (many or word + "s") if n is None else _plural(n, word, many)
+    """'3 tenants', or 'tenants unknown' when the resource was not read (its own card or section says why)."""
+    return "%s unknown" % (many or word + "s") if n is None else _plural(n, word, many)
 
 
 # ---- cluster -------------------------------------------------------------------------------------------------

@@ -234,3 +234,14 @@ def test_the_whole_tree_row_is_the_total_not_the_largest_directory(doc):
     assert all(item[0] not in ("/", "/ (total)") for item in bars["items"])
     assert bars["items"][0][1] == 1.0                                       # the largest directory, not the tree
     assert "| / (total) |" in files["report.md"]
+
+
+# ---- the sub-lines of the key figures never show a bare "?" ----------------------------------------------------
+def test_counts_of_unread_resources_say_unknown_not_question_mark(doc):
+    remove(doc, "logical", "tenants")
+    remove(doc, "hardware", "cboxes")
+    files, model, _f = render(_views_500(doc))
+    cards = _cards(model)
+    assert cards["Views"]["sub"] == "tenants unknown"
+    assert cards["CNodes / DNodes"]["sub"].startswith("CBoxes unknown, 2 DBoxes")
+    assert "? tenants" not in files["report.md"] and "? CBoxes" not in files["report.md"]
