@@ -132,7 +132,9 @@ ignored:
   returned: always
   sample: {"fields": ["uptime", "*_time"], "resources": ["events"]}
 files:
-  description: The files written (or that would be written in check mode).
+  description:
+    - The files written (or, in check mode, that would be written; nothing is written then).
+    - C(changed) is true when one of them is new or its content differs, in check mode too.
   type: list
   elements: str
   returned: always
@@ -194,13 +196,23 @@ def main():
             for name in sorted(files):
                 path = os.path.join(dest, name)
                 result["files"].append(path)
-                result["changed"] = True
+                if _differs(path, files[name]):
+                    result["changed"] = True
                 if not module.check_mode:
                     atomic_write(path, files[name])
         except (IOError, OSError) as exc:
             problem = directory_problem(dest) or os_error_text(exc)
             module.fail_json(msg="cannot write the drift files into %s: %s." % (dest, problem))
     module.exit_json(**result)
+
+
+def _differs(path, data):
+    """True when writing *data* would change *path* (it is missing, unreadable or holds something else)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read() != data
+    except (IOError, OSError):
+        return True
 
 
 if __name__ == "__main__":
