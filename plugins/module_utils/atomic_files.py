@@ -15,6 +15,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import contextlib
+import errno
 import os
 import tempfile
 
@@ -51,7 +52,10 @@ def fsync_dir(path):
 def atomic_file(path, mode=0o644, sync_dir=False):
     """Yield a binary file object; when the block ends without error, its content becomes *path* atomically."""
     directory = os.path.dirname(os.path.abspath(path))
-    tmp = temp_path(directory, os.path.basename(path))
+    try:
+        tmp = temp_path(directory, os.path.basename(path))
+    except OSError as exc:
+        raise _about(exc, path)
     try:
         with open(tmp, "wb") as handle:
             yield handle
@@ -59,8 +63,10 @@ def atomic_file(path, mode=0o644, sync_dir=False):
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         unlink_quietly(tmp)
+        if isinstance(exc, OSError) and exc.filename in (tmp, None) and exc.errno:
+            raise _about(exc, path)
         raise
     if sync_dir:
         fsync_dir(directory)
@@ -75,6 +81,24 @@ def atomic_write(path, data, mode=0o644):
     return path
 
 
+def _about(exc, path):
+    """*exc* (an OSError about the temporary file) naming the final file *path* instead: the temporary name
+    (``.fleet.json.17965.75p7wgga.tmp``) means nothing to the reader."""
+    if not exc.errno:
+        return exc
+    renamed = OSError(exc.errno, exc.strerror or os.strerror(exc.errno), path)
+    renamed.__cause__ = exc
+    return renamed
+
+
+def read_only(path):
+    """True when *path* (an existing file or directory) is on a file system mounted read-only."""
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except (AttributeError, OSError):
+        return False
+
+
 def directory_problem(directory):
     """Why new files cannot be created in *directory*, in words, or None when they can.
 
@@ -83,6 +107,8 @@ def directory_problem(directory):
     """
     directory = os.path.abspath(directory)
     if os.path.isdir(directory):
+        if read_only(directory):
+            return "the directory %s is on a read-only file system" % directory
         if not os.access(directory, os.W_OK | os.X_OK):
             return "the directory %s is not writable by this user" % directory
         return None
@@ -96,6 +122,8 @@ def directory_problem(directory):
 
 def os_error_text(exc):
     """An OSError in words, without the errno prefix: "Permission denied: /srv/asbuilt"."""
+    if getattr(exc, "errno", None) == errno.EROFS and getattr(exc, "filename", None):
+        return "%s is on a read-only file system" % exc.filename
     text = getattr(exc, "strerror", None) or str(exc)
     filename = getattr(exc, "filename", None)
     if filename:

@@ -162,9 +162,11 @@ def main():
             if not module.check_mode:
                 atomic_write(written[-1], files[name])
     except (IOError, OSError) as exc:
+        problem = directory_problem(dest) or os_error_text(exc)
         module.fail_json(msg="cannot write the fleet index into %s: %s. Choose another output directory (the "
-                             "playbooks' asbuilt_output_dir, or report_fleet_dir) or fix the permissions."
-                             % (dest, directory_problem(dest) or os_error_text(exc)))
+                             "playbooks' asbuilt_output_dir, or report_fleet_dir)%s."
+                             % (dest, problem, ", on a file system mounted read-write" if "read-only file system"
+                                in problem else " or fix the permissions"))
     module.exit_json(changed=True, index=os.path.join(dest, "index.html"), totals=doc["totals"], files=written)
 
 

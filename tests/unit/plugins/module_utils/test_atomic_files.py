@@ -71,3 +71,51 @@ def test_os_error_text_has_no_errno_prefix():
     except OSError as exc:
         text = os_error_text(exc)
     assert not text.startswith("[Errno") and text.endswith("/proc/vastops-no-such") and ": " in text
+
+
+# user test 17, item 7: the output directory's problems in words that fit
+
+def test_a_read_only_file_system_is_called_so(tmp_path, monkeypatch):
+    real = os.statvfs
+
+    class ReadOnly(object):
+        def __init__(self, result):
+            self.f_flag = result.f_flag | os.ST_RDONLY
+
+    monkeypatch.setattr(atomic_files.os, "statvfs", lambda path: ReadOnly(real(path)))
+    problem = atomic_files.directory_problem(str(tmp_path))
+    assert problem == "the directory %s is on a read-only file system" % tmp_path
+    assert "not writable by this user" not in problem
+
+
+def test_an_erofs_error_is_called_a_read_only_file_system():
+    import errno
+    exc = OSError(errno.EROFS, os.strerror(errno.EROFS), "/mnt/ro/index.html")
+    assert atomic_files.os_error_text(exc) == "/mnt/ro/index.html is on a read-only file system"
+
+
+def test_an_error_names_the_final_file_not_the_temporary_one(tmp_path, monkeypatch):
+    import errno
+
+    def refuse(prefix, suffix, dir):
+        raise OSError(errno.EACCES, "Permission denied", os.path.join(dir, prefix + "75p7wgga" + suffix))
+
+    monkeypatch.setattr(atomic_files.tempfile, "mkstemp", refuse)
+    with pytest.raises(OSError) as info:
+        atomic_files.atomic_write(str(tmp_path / "fleet.json"), "{}")
+    text = atomic_files.os_error_text(info.value)
+    assert text == "Permission denied: %s" % (tmp_path / "fleet.json")
+    assert ".tmp" not in text
+
+
+def test_a_failed_rename_names_the_final_file(tmp_path, monkeypatch):
+    import errno
+
+    def refuse(src, dst):
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), src)
+
+    monkeypatch.setattr(atomic_files.os, "replace", refuse)
+    with pytest.raises(OSError) as info:
+        atomic_files.atomic_write(str(tmp_path / "index.md"), "x")
+    assert atomic_files.os_error_text(info.value) == "%s is on a read-only file system" % (tmp_path / "index.md")
+    assert _entries(tmp_path) == []
