@@ -164,6 +164,28 @@ def asbuilt_path(path):
     return os.path.normpath(os.path.join(os.getcwd(), os.path.expanduser(path)))
 
 
+def _cmdline(pid):
+    try:
+        with open("/proc/%d/cmdline" % pid, "rb") as handle:
+            return handle.read()
+    except (IOError, OSError):
+        return None
+
+
+def asbuilt_run_id(name=None):
+    """A new identity of this run of the playbook for a cluster directory's lease (module vast_run_dir):
+    ``{"id": "<uuid>", "pid": <pid of ansible-playbook>}``. Filters are run in a worker forked from
+    ansible-playbook (same command line as its parent) or in ansible-playbook itself; the pid is the latter's,
+    so that the lease outlives each task's module and goes stale when the playbook is gone. *name* (the inventory
+    host, say) is only a label in the id."""
+    import uuid
+    pid, parent = os.getpid(), os.getppid()
+    mine = _cmdline(pid)
+    owner = parent if mine is not None and _cmdline(parent) == mine else pid
+    label = re.sub(r"[^A-Za-z0-9_.-]", "_", str(name or "run"))[:40]
+    return {"id": "%s-%s" % (label, uuid.uuid4().hex), "pid": owner}
+
+
 def _not_blank(value, what):
     if value is not None and not str(value).strip():
         raise ValueError("is %s: give %s" % ("empty" if str(value) == "" else "blank (only spaces)", what))
@@ -333,6 +355,7 @@ def role_argument_spec(roles):
 
 class FilterModule(object):
     def filters(self):
-        return {"asbuilt_list": asbuilt_list, "asbuilt_path": asbuilt_path, "asbuilt_subsets": asbuilt_subsets,
+        return {"asbuilt_list": asbuilt_list, "asbuilt_path": asbuilt_path,
+                "asbuilt_run_id": asbuilt_run_id, "asbuilt_subsets": asbuilt_subsets,
                 "asbuilt_variable_errors": asbuilt_variable_errors,
                 "cluster_dir_name": cluster_dir_name, "role_argument_spec": role_argument_spec}

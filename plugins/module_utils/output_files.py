@@ -173,3 +173,142 @@ def tidy_staging(cluster_dir):
     except OSError:
         pass
     return removed
+
+
+# -- the lease of a cluster's staging directory -----------------------------------------------------------------
+#
+# vast_info's lock (snapshot.PartStore) covers only the reading: between the end of the read and the filing of the
+# snapshot in a run directory (another task), a second run could take the lock, read the whole cluster again and
+# find its snapshot moved away by the first. The lease covers the whole collection of one run: taken by
+# vast_run_dir state=staging, checked and released when the snapshot is filed (state=present) or the failure tidied
+# up (state=tidy) by the same run id. A lease whose owner no longer runs (its pid is gone on this host, or is
+# another process now) or that is older than LEASE_MAX_AGE is stale and taken over, with a warning.
+
+LEASE_NAME = ".lease"
+#: a lease older than this (seconds) is stale even when its process seems to run (a generous bound)
+LEASE_MAX_AGE = 24 * 3600
+
+
+class LeaseHeld(Exception):
+    """Another run (alive) holds the lease of the staging directory."""
+
+
+def _process_start(pid):
+    """The start time of process *pid* (clock ticks since boot, from /proc), or None when unknown."""
+    try:
+        with open("/proc/%d/stat" % int(pid), "r") as handle:
+            stat = handle.read()
+        return stat.rsplit(")", 1)[1].split()[19]
+    except (IOError, OSError, IndexError, ValueError):
+        return None
+
+
+def lease_owner(run_id, pid, host=None, now=None):
+    """The content of a lease for the run *run_id* whose process (the ansible-playbook) is *pid* on *host*."""
+    import socket
+    import time
+    return {"run_id": str(run_id), "pid": int(pid), "pid_start": _process_start(pid),
+            "host": host or socket.gethostname(), "created": float(now if now is not None else time.time())}
+
+
+def describe_lease(lease):
+    import time
+    created = lease.get("created")
+    try:
+        when = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(float(created)))
+    except (TypeError, ValueError):
+        when = "an unknown time"
+    return "run %s (pid %s on %s, started %s)" % (lease.get("run_id"), lease.get("pid"), lease.get("host"), when)
+
+
+def _lease_stale(lease, now):
+    """Why *lease* no longer holds (in words), or None when its owner may still be running."""
+    import socket
+    if not isinstance(lease, dict) or not lease.get("run_id"):
+        return "its lease file cannot be read"
+    try:
+        age = now - float(lease.get("created"))
+    except (TypeError, ValueError):
+        return "its lease has no valid time"
+    if age > LEASE_MAX_AGE:
+        return "its lease is %d hours old (more than %d)" % (age // 3600, LEASE_MAX_AGE // 3600)
+    if lease.get("host") == socket.gethostname():
+        try:
+            pid = int(lease.get("pid"))
+        except (TypeError, ValueError):
+            return "its lease names no process"
+        if not _pid_alive(pid):
+            return "its process (pid %d) is no longer running" % pid
+        start = _process_start(pid)
+        if lease.get("pid_start") and start and start != lease.get("pid_start"):
+            return "its process (pid %d) is no longer running (the pid is another process's now)" % pid
+    return None
+
+
+def _read_lease(path):
+    try:
+        with open(path, "r") as handle:
+            return json.load(handle)
+    except (IOError, OSError, ValueError):
+        return None if not os.path.lexists(path) else {}
+
+
+class _DirLock:
+    """An exclusive flock on a directory while a lease is read and written (a moment: never across tasks)."""
+
+    def __init__(self, path):
+        self.path = path
+        self.fd = None
+
+    def __enter__(self):
+        import fcntl
+        self.fd = os.open(self.path, os.O_RDONLY)
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc):
+        os.close(self.fd)           # releases the flock
+        return False
+
+
+def acquire_lease(cluster_dir, owner, now=None):
+    """Take the lease of *cluster_dir*'s staging directory (created if needed) for *owner* (:func:`lease_owner`).
+
+    Returns ``(path, taken_over)``: *taken_over* describes the stale lease replaced, or None. Raises
+    :class:`LeaseHeld` when another run (alive) holds it. Taking it again with the same run id is a no-op."""
+    import time
+    staging = staging_dir(cluster_dir)
+    os.makedirs(staging, 0o700, exist_ok=True)
+    path = os.path.join(staging, LEASE_NAME)
+    now = time.time() if now is None else now
+    with _DirLock(staging):
+        current = _read_lease(path)
+        taken_over = None
+        if current is not None:
+            if isinstance(current, dict) and current.get("run_id") == owner["run_id"]:
+                return path, None
+            why = _lease_stale(current, now)
+            if why is None:
+                raise LeaseHeld(describe_lease(current))
+            taken_over = "%s: %s" % (describe_lease(current) if current else "an earlier run", why)
+        atomic_write(path, json.dumps(owner, sort_keys=True), mode=0o600)
+    return path, taken_over
+
+
+def lease_holder(cluster_dir):
+    """The lease of *cluster_dir*'s staging directory (a dict; ``{}`` when unreadable), or None."""
+    return _read_lease(os.path.join(staging_dir(cluster_dir), LEASE_NAME))
+
+
+def release_lease(cluster_dir, run_id):
+    """Remove the lease when *run_id* holds it (never another run's); True when it was removed."""
+    staging = staging_dir(cluster_dir)
+    path = os.path.join(staging, LEASE_NAME)
+    if not os.path.isdir(staging):
+        return False
+    with _DirLock(staging):
+        current = _read_lease(path)
+        if isinstance(current, dict) and current.get("run_id") == str(run_id):
+            os.unlink(path)
+            return True
+    return False

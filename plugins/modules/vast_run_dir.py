@@ -16,10 +16,17 @@ description:
     its UTC time (C(20261203T163000Z)), and a staging directory C(.collecting/) where
     M(vastops.asbuilt.vast_info) writes the snapshot. An interrupted or partly failed collection keeps its parts
     there (C(snapshot.json.gz.parts/)), so that the next run, in a directory of its own, reads only what is missing."
-  - O(state=staging) creates the staging directory and returns its path.
+  - "O(state=staging) creates the staging directory and returns its path. With O(run_id), it also takes the
+    directory's lease (C(.collecting/.lease)) for this run, for the whole collection (reading, then filing the
+    snapshot): a second run on the same cluster directory fails at once (RV(error_kind=locked)) while the run
+    holding it still runs, so the cluster is never read twice at once and no run touches the other's snapshot. A
+    lease whose run no longer runs (its process is gone from this host) or that is older than 24 hours is stale:
+    it is taken over, with a warning (the parts the dead run left are resumed as usual)."
   - O(state=present) creates a new run directory, never reusing a name (C(-1), C(-2)... is appended when two runs
     start in the same second), and files O(snapshot) in it as C(snapshot.json.gz), moved (a rename, atomic) or,
     with O(copy=true), copied. So a run directory exists only once there is a snapshot to put in it.
+  - O(state=release) gives the lease of O(run_id) back (after a run lost vast_info's own lock, say) and touches
+    nothing else. O(state=present) and O(state=tidy) give it back too, after filing the snapshot or tidying.
   - O(state=tidy) removes the staging directory when it holds nothing (no parts to resume, no snapshot waiting to
     be filed, no file another run is writing), and the cluster directory when it is then empty (after a run that
     failed before reading anything, such as a wrong password). A run that lost the lock to another one must not
@@ -34,8 +41,19 @@ options:
   state:
     description: What to do (see the description).
     type: str
-    choices: [staging, present, tidy]
+    choices: [staging, present, tidy, release]
     default: present
+  run_id:
+    description:
+      - The identity of this run of the playbook, the same for every call of one run (the collect role makes it
+        with the C(vastops.asbuilt.asbuilt_run_id) filter). With it, O(state=staging) takes the staging directory's
+        lease, and O(state=present), O(state=tidy) and O(state=release) give it back.
+      - Without it, no lease is taken or checked.
+    type: str
+  run_pid:
+    description: The process that runs the playbook (C(ansible-playbook)), recorded in the lease; when it no longer
+      runs on this host, the lease is stale. Defaults to the parent of this module's process.
+    type: int
   snapshot:
     description: With O(state=present), the snapshot file to file in the new run directory.
     type: path
@@ -99,6 +117,20 @@ parts:
   type: str
   returned: always
   sample: /srv/asbuilt/vast-prod-1/.collecting/snapshot.json.gz.parts
+lease:
+  description: The lease file of the staging directory taken (O(state=staging) with O(run_id)).
+  type: str
+  returned: when O(state=staging) and O(run_id) is set
+  sample: /srv/asbuilt/vast-prod-1/.collecting/.lease
+taken_over:
+  description: The stale lease replaced (whose run, and why it no longer holds), or null.
+  type: str
+  returned: when O(state=staging) and O(run_id) is set
+error_kind:
+  description: C(locked) when another run (still running) holds the lease of the staging directory.
+  type: str
+  returned: on failure
+  sample: locked
 removed:
   description: The directories removed (O(state=tidy)).
   type: list
@@ -111,14 +143,23 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.vastops.asbuilt.plugins.module_utils.atomic_files import directory_problem, os_error_text
+from ansible_collections.vastops.asbuilt.plugins.module_utils.atomic_files import (
+    directory_problem, os_error_text, read_only,
+)
 from ansible_collections.vastops.asbuilt.plugins.module_utils.output_files import (
-    file_snapshot, new_run_dir, staged_parts, staging_dir, tidy_staging,
+    LeaseHeld, acquire_lease, describe_lease, file_snapshot, lease_holder, lease_owner, new_run_dir, release_lease,
+    staged_parts, staging_dir, tidy_staging,
 )
 
 
 ADVICE = "Choose another asbuilt_output_dir (the playbooks' output directory), one this user can create and write, " \
     "or fix the permissions."
+READ_ONLY_ADVICE = "Choose another asbuilt_output_dir (the playbooks' output directory), on a file system mounted " \
+    "read-write."
+
+
+def _advice(problem):
+    return READ_ONLY_ADVICE if "read-only file system" in (problem or "") else ADVICE
 
 
 def _creation_problem(path):
@@ -132,6 +173,8 @@ def _creation_problem(path):
         probe = os.path.dirname(probe)
     if not os.path.isdir(probe):
         return "%s is a file, not a directory" % probe
+    if read_only(probe):
+        return "the directory %s is on a read-only file system" % probe
     if not os.access(probe, os.W_OK | os.X_OK):
         return "the directory %s is not writable by this user" % probe
     return None
@@ -139,8 +182,9 @@ def _creation_problem(path):
 
 def main():
     module = AnsibleModule(argument_spec=dict(cluster_dir=dict(type="path", required=True),
-                                              state=dict(type="str", choices=["staging", "present", "tidy"],
-                                                         default="present"),
+                                              state=dict(type="str", default="present",
+                                                         choices=["staging", "present", "tidy", "release"]),
+                                              run_id=dict(type="str"), run_pid=dict(type="int"),
                                               snapshot=dict(type="path"), copy=dict(type="bool", default=False)),
                            supports_check_mode=True)
     p = module.params
@@ -152,14 +196,37 @@ def main():
             path = staging_dir(cluster_dir)
             problem = _creation_problem(path)
             if problem:
-                module.fail_json(msg="cannot prepare the staging directory %s: %s. %s" % (path, problem, ADVICE))
+                module.fail_json(msg="cannot prepare the staging directory %s: %s. %s" % (path, problem, _advice(problem)))
             changed = not os.path.isdir(path)
-            if changed and not module.check_mode:
-                os.makedirs(path, 0o700, exist_ok=True)     # another run may create it at the same moment
-            module.exit_json(changed=changed, path=path, parts=staged_parts(cluster_dir))
+            if module.check_mode or not p["run_id"]:
+                if changed and not module.check_mode:
+                    os.makedirs(path, 0o700, exist_ok=True)     # another run may create it at the same moment
+                module.exit_json(changed=changed, path=path, parts=staged_parts(cluster_dir))
+            owner = lease_owner(p["run_id"], p["run_pid"] or os.getppid())
+            try:
+                lease, taken_over = acquire_lease(cluster_dir, owner)
+            except LeaseHeld as exc:
+                module.fail_json(msg="Another run is already collecting into %s: %s holds its lease. Wait for it to "
+                                     "finish, or give this run another asbuilt_output_dir." % (path, exc),
+                                 error_kind="locked", path=path)
+            if taken_over:
+                module.warn("%s: took over the staging directory from %s; what it read is resumed." % (path, taken_over))
+            module.exit_json(changed=True, path=path, parts=staged_parts(cluster_dir), lease=lease,
+                             taken_over=taken_over)
+        if p["state"] == "release":
+            released = False if module.check_mode or not p["run_id"] else release_lease(cluster_dir, p["run_id"])
+            module.exit_json(changed=released, parts=staged_parts(cluster_dir))
         if p["state"] == "tidy":
+            released = False if module.check_mode or not p["run_id"] else release_lease(cluster_dir, p["run_id"])
             removed = [] if module.check_mode else tidy_staging(cluster_dir)
-            module.exit_json(changed=bool(removed), removed=removed, parts=staged_parts(cluster_dir))
+            module.exit_json(changed=bool(removed) or released, removed=removed, parts=staged_parts(cluster_dir))
+        if p["run_id"] and p["snapshot"]:
+            holder = lease_holder(cluster_dir)
+            if holder is not None and (holder or {}).get("run_id") != p["run_id"]:
+                module.fail_json(msg="the staging directory %s is now held by %s (this run's lease was taken over as "
+                                     "stale): its snapshot is not filed by this run." % (
+                                         staging_dir(cluster_dir), describe_lease(holder or {})),
+                                 error_kind="locked")
         if p["snapshot"] and not os.path.isfile(p["snapshot"]):
             module.fail_json(msg="snapshot: %s is not a file" % p["snapshot"])
         if module.check_mode:
@@ -178,9 +245,11 @@ def main():
                 except OSError:
                     pass
                 raise
+        if p["run_id"]:
+            release_lease(cluster_dir, p["run_id"])     # the snapshot is filed: the collection is over
     except (IOError, OSError) as exc:
-        module.fail_json(msg="cannot prepare the run directory under %s: %s. %s"
-                             % (cluster_dir, _creation_problem(cluster_dir) or os_error_text(exc), ADVICE))
+        problem = _creation_problem(cluster_dir) or os_error_text(exc)
+        module.fail_json(msg="cannot prepare the run directory under %s: %s. %s" % (cluster_dir, problem, _advice(problem)))
     module.exit_json(**result)
 
 
