@@ -182,10 +182,14 @@ def tidy_staging(cluster_dir):
 # find its snapshot moved away by the first. The lease covers the whole collection of one run: taken by
 # vast_run_dir state=staging, checked and released when the snapshot is filed (state=present) or the failure tidied
 # up (state=tidy) by the same run id. A lease whose owner no longer runs (its pid is gone on this host, or is
-# another process now) or that is older than LEASE_MAX_AGE is stale and taken over, with a warning.
+# another process now) or that is older than its max_age is stale and taken over, with a warning. The age matters
+# for a lease left on another host (an AWX job container that was cancelled, a controller that went down), whose
+# process cannot be checked from here: max_age is the collection's own bound (vast_info's deadline and a margin),
+# past which no collection still runs, so a cancelled job delays the next one by at most that long.
 
 LEASE_NAME = ".lease"
-#: a lease older than this (seconds) is stale even when its process seems to run (a generous bound)
+#: a lease older than this (seconds) is stale even when its process seems to run (when the lease gives no
+#: max_age of its own: a collection without a deadline)
 LEASE_MAX_AGE = 24 * 3600
 
 
@@ -203,12 +207,32 @@ def _process_start(pid):
         return None
 
 
-def lease_owner(run_id, pid, host=None, now=None):
-    """The content of a lease for the run *run_id* whose process (the ansible-playbook) is *pid* on *host*."""
+def lease_owner(run_id, pid, host=None, now=None, max_age=None):
+    """The content of a lease for the run *run_id* whose process (the ansible-playbook) is *pid* on *host*, stale
+    after *max_age* seconds (LEASE_MAX_AGE when None or 0)."""
     import socket
     import time
     return {"run_id": str(run_id), "pid": int(pid), "pid_start": _process_start(pid),
-            "host": host or socket.gethostname(), "created": float(now if now is not None else time.time())}
+            "host": host or socket.gethostname(), "created": float(now if now is not None else time.time()),
+            "max_age": int(max_age or LEASE_MAX_AGE)}
+
+
+def lease_max_age(lease):
+    """Seconds after its creation at which *lease* is stale whoever holds it."""
+    try:
+        value = int((lease or {}).get("max_age") or LEASE_MAX_AGE)
+    except (TypeError, ValueError):
+        value = LEASE_MAX_AGE
+    return value if value > 0 else LEASE_MAX_AGE
+
+
+def lease_expiry_text(lease):
+    """When *lease* becomes stale by its age, in words ('2026-12-04 18:35 UTC'), or None."""
+    import time
+    try:
+        return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(float(lease.get("created")) + lease_max_age(lease)))
+    except (AttributeError, TypeError, ValueError):
+        return None
 
 
 def describe_lease(lease):
@@ -230,8 +254,9 @@ def _lease_stale(lease, now):
         age = now - float(lease.get("created"))
     except (TypeError, ValueError):
         return "its lease has no valid time"
-    if age > LEASE_MAX_AGE:
-        return "its lease is %d hours old (more than %d)" % (age // 3600, LEASE_MAX_AGE // 3600)
+    limit = lease_max_age(lease)
+    if age > limit:
+        return "its lease is %s old (more than the %s a collection may take)" % (_duration(age), _duration(limit))
     if lease.get("host") == socket.gethostname():
         try:
             pid = int(lease.get("pid"))
@@ -243,6 +268,13 @@ def _lease_stale(lease, now):
         if lease.get("pid_start") and start and start != lease.get("pid_start"):
             return "its process (pid %d) is no longer running (the pid is another process's now)" % pid
     return None
+
+
+def _duration(seconds):
+    seconds = int(seconds)
+    if seconds >= 2 * 3600:
+        return "%d hours" % (seconds // 3600)
+    return "%d minutes" % max(1, seconds // 60)
 
 
 def _read_lease(path):

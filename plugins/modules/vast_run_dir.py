@@ -54,6 +54,14 @@ options:
     description: The process that runs the playbook (C(ansible-playbook)), recorded in the lease; when it no longer
       runs on this host, the lease is stale. Defaults to the parent of this module's process.
     type: int
+  lease_max_age:
+    description:
+      - Seconds after which the lease taken by O(state=staging) is stale whichever host holds it, for a run whose
+        process cannot be checked from here (another machine, a cancelled AWX job's container).
+      - Make it the longest a collection can take; the collect role uses vast_info's C(deadline) plus 10 minutes
+        (24 hours when the deadline is 0).
+    type: int
+    default: 4200
   snapshot:
     description: With O(state=present), the snapshot file to file in the new run directory.
     type: path
@@ -147,8 +155,8 @@ from ansible_collections.vastops.asbuilt.plugins.module_utils.atomic_files impor
     directory_problem, os_error_text, read_only,
 )
 from ansible_collections.vastops.asbuilt.plugins.module_utils.output_files import (
-    LeaseHeld, acquire_lease, describe_lease, file_snapshot, lease_holder, lease_owner, new_run_dir, release_lease,
-    staged_parts, staging_dir, tidy_staging,
+    LeaseHeld, acquire_lease, describe_lease, file_snapshot, lease_expiry_text, lease_holder, lease_owner, new_run_dir,
+    release_lease, staged_parts, staging_dir, tidy_staging,
 )
 
 
@@ -185,6 +193,7 @@ def main():
                                               state=dict(type="str", default="present",
                                                          choices=["staging", "present", "tidy", "release"]),
                                               run_id=dict(type="str"), run_pid=dict(type="int"),
+                                              lease_max_age=dict(type="int", default=4200),
                                               snapshot=dict(type="path"), copy=dict(type="bool", default=False)),
                            supports_check_mode=True)
     p = module.params
@@ -202,12 +211,19 @@ def main():
                 if changed and not module.check_mode:
                     os.makedirs(path, 0o700, exist_ok=True)     # another run may create it at the same moment
                 module.exit_json(changed=changed, path=path, parts=staged_parts(cluster_dir))
-            owner = lease_owner(p["run_id"], p["run_pid"] or os.getppid())
+            if p["lease_max_age"] < 60:
+                module.fail_json(msg="lease_max_age must be at least 60 seconds (got %d)" % p["lease_max_age"])
+            owner = lease_owner(p["run_id"], p["run_pid"] or os.getppid(), max_age=p["lease_max_age"])
             try:
                 lease, taken_over = acquire_lease(cluster_dir, owner)
             except LeaseHeld as exc:
+                holder = lease_holder(cluster_dir) or {}
+                expiry = lease_expiry_text(holder)
                 module.fail_json(msg="Another run is already collecting into %s: %s holds its lease. Wait for it to "
-                                     "finish, or give this run another asbuilt_output_dir." % (path, exc),
+                                     "finish, or give this run another asbuilt_output_dir. If that run no longer runs "
+                                     "(a cancelled job, a machine that went down), delete %s%s." % (
+                                         path, exc, os.path.join(path, ".lease"),
+                                         (": it lapses by itself at %s" % expiry) if expiry else ""),
                                  error_kind="locked", path=path)
             if taken_over:
                 module.warn("%s: took over the staging directory from %s; what it read is resumed." % (path, taken_over))

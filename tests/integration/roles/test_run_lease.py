@@ -128,3 +128,32 @@ def test_a_killed_runs_lease_is_taken_over(sim_factory, tmp_path):
     result = run_playbook("asbuilt", tmp_path, inv, env_for(sim), label="old").check()
     assert "hours old" in " ".join((result.stdout + result.stderr).split())
     assert len(_runs(out)) == 2 and not lease.exists()
+
+
+def test_a_lease_left_on_another_machine_lapses_after_the_collection_bound(sim_factory, tmp_path):
+    """A cancelled AWX job leaves its lease in a container that is gone: its process cannot be checked from here,
+    so the lease holds only as long as a collection can take (vast_deadline + 10 minutes), and the refusal says how
+    to clear it by hand."""
+    sim = sim_factory(profile="tiny", now=now_iso())
+    out = tmp_path / "out"
+    inv = inventory(tmp_path, {CLUSTER: host_vars(sim)}, asbuilt_output_dir=str(out))
+    lease = out / CLUSTER / ".collecting" / ".lease"
+
+    def other_host(created, max_age):
+        lease.parent.mkdir(parents=True, exist_ok=True)
+        lease.write_text(json.dumps({"run_id": "awx-job-41", "pid": 17, "pid_start": None, "host": "automation-job-41",
+                                     "created": created, "max_age": max_age}))
+
+    other_host(time.time() - 600, 4200)                  # 10 minutes into a collection bounded by 70: still held
+    held = run_playbook("asbuilt", tmp_path, inv, env_for(sim), label="other-held")
+    text = " ".join(held.stdout.split())
+    assert held.rc != 0 and LOCK_MESSAGE in text and "run awx-job-41 (pid 17 on automation-job-41" in text
+    assert "delete %s" % lease in text and "it lapses by itself at" in text, text[-3000:]
+
+    other_host(time.time() - 4300, 4200)                 # past the bound: no collection runs that long
+    result = run_playbook("asbuilt", tmp_path, inv, env_for(sim), label="other-lapsed").check()
+    assert "took over the staging directory from run awx-job-41" in " ".join((result.stdout + result.stderr).split())
+    assert not lease.exists()
+
+    other_host(time.time() - 4300, None)                 # a lease without max_age: 24 hours, still held
+    assert run_playbook("asbuilt", tmp_path, inv, env_for(sim), label="no-max-age").rc != 0
