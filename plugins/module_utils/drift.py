@@ -6,7 +6,9 @@
 Records are matched by a stable identity (``guid``, else ``name``, else ``id``; see :data:`IDENTITY`), never
 by position. Values that always move (capacity used, uptime, counters, timestamps) are ignored: see
 :data:`VOLATILE_FIELDS` and :data:`VOLATILE_RESOURCES`, which the drift role documents and lets users extend.
-Nested objects are compared field by field (``tenant.name``); lists are compared as a whole.
+Nested objects are compared field by field (``tenant.name``); lists are compared as a whole. Objects are shown
+by :func:`display_name` ("sw-a / swp8": a name unique only within a parent carries the parent) and listed by parent,
+then name, in natural order.
 
 ``compare(before, after, ignore_fields=..., ignore_resources=...)`` returns the drift document::
 
@@ -31,8 +33,9 @@ __metaclass__ = type
 import fnmatch
 import json
 import os
+import re
 
-from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import release_of, release_text
+from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import natural_key, release_of, release_text
 
 DRIFT_KIND = "vastops.asbuilt.drift"
 
@@ -59,6 +62,12 @@ IDENTITY = {"apitokens": ("id",), "network_settings": (), "capacity": (), "healt
             "quotas": ("guid", "path", "id"), "views": ("guid", "path", "id")}
 DEFAULT_IDENTITY = ("guid", "name", "id")
 LABEL_FIELDS = ("name", "path", "title", "username", "ip", "id")
+#: Resources whose names are unique only within a parent (both switches of a pair have a ``swp8``, every node an
+#: ``ens1f0``, every box a ``PSU1``): the fields naming the parent, in order of preference. Such a record is shown
+#: as "<parent> / <name>" ("sw-a / swp8"). ``title`` means the words of the record's title other than its name
+#: (a NIC port record carries only ``host_id``; its title is "<host> <name>").
+PARENT_FIELDS = {"ports": ("switch",), "nics": ("hostname", "host", "title"), "nicports": ("hostname", "host", "title"),
+                 "fans": ("box",), "psus": ("box",), "dtrays": ("dbox",), "ssds": ("dbox",), "nvrams": ("dbox",)}
 
 
 def _identity(resource, record, index, single):
@@ -158,6 +167,35 @@ def _label(record, key):
     return key
 
 
+def _parent(resource, record, name):
+    """The name of the record's parent (its switch, host or box) for the resources of :data:`PARENT_FIELDS`, or
+    None. A switch reference "sw-a (MT2130X61068)" gives "sw-a"."""
+    for field in PARENT_FIELDS.get(resource, ()):
+        value = record.get(field)
+        if field == "title":
+            words = str(value or "").split()
+            value = " ".join(w for w in words if w != name) if name in words else None
+        if value in (None, "") or isinstance(value, (dict, list)):
+            continue
+        return re.sub(r"\s+\([^()]*\)$", "", str(value).strip()) or None
+    return None
+
+
+def display_name(resource, record, key=None):
+    """How a record is named in drift.md, drift.html and drift.json (``label``): its name (see :func:`_label`),
+    preceded by its parent where the name alone is not unique ("sw-a / swp8", "node-1 / ens1f0")."""
+    return display_parts(resource, record, key)[1]
+
+
+def display_parts(resource, record, key=None):
+    """(sort key, display name) of a record: records are listed by parent, then name, in natural order (swp2
+    before swp10), then by identity."""
+    name = _label(record, key)
+    parent = _parent(resource, record, name)
+    label = "%s / %s" % (parent, name) if parent else name
+    return (natural_key(parent or ""), natural_key(name), str(key)), label
+
+
 def flatten(record, prefix=""):
     out = {}
     for key, value in record.items():
@@ -201,14 +239,38 @@ def _index(resource, records):
     return out
 
 
+def _tenant(record):
+    tenant = record.get("tenant_name")
+    return None if tenant in (None, "") or isinstance(tenant, (dict, list)) else str(tenant)
+
+
+def _sorted(resource, entries, records):
+    """The entries [(key, record, extra)] as {"key", "label", ...extra} sorted by parent, then name (natural
+    order). A display name that several records of the resource share is qualified with the tenant when that
+    tells them apart (a quota path in two tenants: "q (/p) [tenant t1]"), else with the id."""
+    names = {}
+    for key, record in records.items():
+        names.setdefault(display_name(resource, record, key), []).append(record)
+    out = []
+    for key, record, extra in entries:
+        order, label = display_parts(resource, record, key)
+        sharing = names.get(label, ())
+        if len(sharing) > 1:
+            tenants = [_tenant(r) for r in sharing]
+            if _tenant(record) and len(set(tenants)) == len(tenants):
+                label = "%s [tenant %s]" % (label, _tenant(record))
+            else:
+                label = "%s [id %s]" % (label, record.get("id") if record.get("id") not in (None, "") else key)
+        out.append((order, dict({"key": key, "label": label}, **extra)))
+    return [entry for _order, entry in sorted(out, key=lambda pair: pair[0])]
+
+
 def compare_resource(resource, before, after, ignore):
     old, new = _index(resource, before), _index(resource, after)
-    result = {"added": [], "removed": [], "changed": []}
-    for key in sorted(set(new) - set(old)):
-        result["added"].append({"key": key, "label": _label(new[key], key)})
-    for key in sorted(set(old) - set(new)):
-        result["removed"].append({"key": key, "label": _label(old[key], key)})
-    for key in sorted(set(old) & set(new)):
+    added = [(key, new[key], {}) for key in set(new) - set(old)]
+    removed = [(key, old[key], {}) for key in set(old) - set(new)]
+    changed = []
+    for key in set(old) & set(new):
         a, b = flatten(old[key]), flatten(new[key])
         fields = []
         for path in sorted(set(a) | set(b)):
@@ -217,8 +279,11 @@ def compare_resource(resource, before, after, ignore):
             if _canon(a.get(path)) != _canon(b.get(path)):
                 fields.append({"field": path, "before": a.get(path), "after": b.get(path)})
         if fields:
-            result["changed"].append({"key": key, "label": _label(new[key], key), "fields": fields})
-    return result
+            changed.append((key, new[key], {"fields": fields}))
+    records = dict(old)
+    records.update(new)
+    return {"added": _sorted(resource, added, records), "removed": _sorted(resource, removed, records),
+            "changed": _sorted(resource, changed, records)}
 
 
 STATE_WORDS = {"ok": "read", "error": "could not be read", "unavailable": "not applicable to this release",
