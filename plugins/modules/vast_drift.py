@@ -139,6 +139,14 @@ files:
   elements: str
   returned: always
   sample: [/srv/asbuilt/vast-prod-1/20261203T163000Z/drift.md]
+changed_files:
+  description:
+    - The files of RV(files) that are new or whose content differs (in check mode, that would be); the others
+      already hold the same content and are left as they are.
+  type: list
+  elements: str
+  returned: always
+  sample: [/srv/asbuilt/vast-prod-1/20261203T163000Z/drift.html]
 """
 
 import os
@@ -187,7 +195,7 @@ def main():
         module.warn(warning)
     result = dict(changed=False, summary=doc["summary"], resources=doc["resources"], not_compared=doc["not_compared"],
                   ignored=doc["ignored"], same_cluster=doc["same_cluster"], release=doc["release"], notes=doc["notes"],
-                  files=[])
+                  files=[], changed_files=[])
     if p["dest"]:
         dest = os.path.abspath(p["dest"])
         try:
@@ -198,6 +206,7 @@ def main():
                 result["files"].append(path)
                 if _differs(path, files[name]):
                     result["changed"] = True
+                    result["changed_files"].append(path)
                 if not module.check_mode:
                     atomic_write(path, files[name])
         except (IOError, OSError) as exc:

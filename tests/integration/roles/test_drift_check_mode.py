@@ -1,5 +1,6 @@
 """User test 17, item 6: the drift playbook under --check (without drift_collect) said "changed" and printed the
-path of a drift.html it never wrote. It now says what it would write, and changed only when a file would change."""
+path of a drift.html it never wrote. It now says what it would write, and changed only when a file would change.
+User test 18, item 2: when nothing would change, it says "check mode: no change to <drift.html>", not "would write"."""
 import os
 import re
 
@@ -33,5 +34,7 @@ def test_drift_check_mode_says_what_it_would_write(sim_factory, tmp_path):
     real = run_playbook("drift", tmp_path, inv, env, label="real").check()
     assert os.path.isfile(html) and "would write" not in real.stdout
     again = run_playbook("drift", tmp_path, inv, env, label="again", extra_args=["--check"]).check()
-    assert "check mode: would write %s" % html in again.stdout
     assert _changed(again) == 0                        # the same files: nothing would change
+    # user test 18, item 2: nor does it say it would write them
+    assert "would write" not in again.stdout, again.stdout[-3000:]
+    assert "check mode: no change to %s)" % html in again.stdout, again.stdout[-3000:]
