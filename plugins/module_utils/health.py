@@ -7,7 +7,8 @@
 
     {"schema_version": 1, "kind": "vastops.asbuilt.findings", "cluster": {...}, "reference_time": "...",
      "summary": {"rules": 46, "failed": 3, "passed": 38, "not_evaluated": 1, "not_applicable": 2, "disabled": 2,
-                 "evaluated": 41, "by_severity": {"critical": 1, "major": 2, "minor": 0, "info": 0},
+                 "enabled": 44, "evaluated": 41, "problem_text": "3 of 44 enabled rules found a problem (2 disabled)",
+                 "by_severity": {"critical": 1, "major": 2, "minor": 0, "info": 0},
                  "worst": "critical", "verdict": "fail", "complete": false,
                  "not_evaluated_causes": {"read_error": 1, "not_collected": 0},
                  "headline": "3 findings", "detail": "1 critical, 2 major; 1 not evaluated (data could not be read)"},
@@ -233,6 +234,29 @@ def _plural(n, word, plural=None):
     return "%d %s" % (n, word if n == 1 else (plural or word + "s"))
 
 
+def rule_counts(summary):
+    """(enabled, disabled) rules of a findings summary: the counts of a summary leave the disabled rules out
+    ("3 of 45 enabled rules found a problem (1 disabled)"), as they were not asked for."""
+    rules, disabled = int(summary.get("rules") or 0), int(summary.get("disabled") or 0)
+    return rules - disabled, disabled
+
+
+def rules_text(summary):
+    """"46 rules", or "45 enabled rules (1 disabled)" when rules were disabled."""
+    enabled, disabled = rule_counts(summary)
+    if not disabled:
+        return _plural(enabled, "rule")
+    return "%s (%d disabled)" % (_plural(enabled, "enabled rule"), disabled)
+
+
+def problem_text(summary):
+    """"3 of 46 rules found a problem", or "3 of 45 enabled rules found a problem (1 disabled)"."""
+    enabled, disabled = rule_counts(summary)
+    failed = int(summary.get("failed") or 0)
+    text = "%d of %s found a problem" % (failed, _plural(enabled, "enabled rule" if disabled else "rule"))
+    return text + (" (%d disabled)" % disabled if disabled else "")
+
+
 def summarise(results):
     by_severity = dict((s, 0) for s in SEVERITIES)
     counts = dict((s, 0) for s in STATUS_ORDER)
@@ -251,6 +275,8 @@ def summarise(results):
                "not_applicable": counts["not_applicable"],
                "disabled": counts["disabled"], "evaluated": counts["fail"] + counts["pass"],
                "by_severity": by_severity, "worst": worst}
+    summary["enabled"] = rule_counts(summary)[0]
+    summary["problem_text"] = problem_text(summary)
     summary.update(verdict(summary))
     return summary
 

@@ -11,7 +11,7 @@ from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util impor
     box_name, human_bytes, human_bytes_split, human_duration, iso, parse_time, placed_boxes, plural, release_text,
     round_percent, text, unit_collisions,
 )
-from ansible_collections.vastops.asbuilt.plugins.module_utils.health import sorted_results, verdict, verdict_tone
+from ansible_collections.vastops.asbuilt.plugins.module_utils.health import rule_counts, sorted_results, verdict, verdict_tone
 from ansible_collections.vastops.asbuilt.plugins.module_utils.health_checks_hw import used_percent
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_model import (
     badge, display, heading, incomplete_banner, kv, missing_card, natural_key, note, resume_banner, state_label,
@@ -95,19 +95,20 @@ def narrative(b, cluster):
 def health_sentence(summ):
     """What the health check found, in one or two sentences that never sound healthy when it is incomplete."""
     sev = summ["by_severity"]
-    rules, missing = summ["rules"], int(summ.get("not_evaluated") or 0)
-    na, disabled = int(summ.get("not_applicable") or 0), int(summ.get("disabled") or 0)
-    evaluated = rules - missing - na - disabled
+    rules, disabled = rule_counts(summ)         # the enabled rules: the disabled ones were not asked for
+    missing, na = int(summ.get("not_evaluated") or 0), int(summ.get("not_applicable") or 0)
+    evaluated = rules - missing - na
+    rule_word = "enabled rule" if disabled else "rule"
     found = [_plural(sev[s], "%s finding" % s) for s in ("critical", "major", "minor", "info") if sev[s]]
     if missing:
         out = "The health check is incomplete: only %d of %s could be evaluated, because the data the other %d " \
-              "need %s (see Health findings)." % (evaluated, _plural(rules, "rule"), missing, _missing_why(summ))
+              "need %s (see Health findings)." % (evaluated, _plural(rules, rule_word), missing, _missing_why(summ))
         out += (" The rules that ran found %s%s." % (_and(found), "; the most important are listed below" if (
             sev["critical"] or sev["major"]) else "")) if found else " The %s that ran passed." % (
             "rule" if evaluated == 1 else "%d rules" % evaluated)
     else:
         # the total of the Health section ("46 rules: ..."), with how many of them ran when some did not apply
-        checked = _plural(rules, "rule") + ("" if evaluated == rules else " (%d evaluated)" % evaluated)
+        checked = _plural(rules, rule_word) + ("" if evaluated == rules else " (%d evaluated)" % evaluated)
         if found:
             out = "The health check of %s found %s%s." % (
                 checked, _and(found), "; the most important are listed below" if (sev["critical"] or sev["major"])

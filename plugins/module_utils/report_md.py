@@ -65,11 +65,10 @@ def render_health(block):
     summ.update(health.verdict(summ))
     sev = summ["by_severity"]
     out = ["**Health: %s** \u2014 %s." % (md(summ["headline"]), md(summ["detail"])),
-           "", "%d rules: %s; %d passed%s%s%s." % (
-               summ["rules"], ", ".join("%d %s" % (sev[s], s) for s in ("critical", "major", "minor", "info")),
+           "", "%s: %s; %d passed%s%s." % (    # the enabled rules; the disabled ones are counted apart
+               health.rules_text(summ), ", ".join("%d %s" % (sev[s], s) for s in ("critical", "major", "minor", "info")),
                summ["passed"], (", %d not evaluated" % summ["not_evaluated"]) if summ["not_evaluated"] else "",
-               (", %d not applicable" % summ["not_applicable"]) if summ.get("not_applicable") else "",
-               (", %d disabled" % summ["disabled"]) if summ["disabled"] else "")]
+               (", %d not applicable" % summ["not_applicable"]) if summ.get("not_applicable") else "")]
     if block.get("mode") != "full":
         return "\n".join(out)
     failing = [r for r in block["results"] if r["status"] == "fail"]

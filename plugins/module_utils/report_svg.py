@@ -179,8 +179,10 @@ def health(summary, width=680):
               (summary["disabled"], "#d5dade", "%d disabled" % summary["disabled"])]
     total = float(sum(p[0] for p in parts)) or 1.0
     h = 18
-    out = ['<svg class="healthbar" role="img" width="%d" height="%d" viewBox="0 0 %d %d"><title>%d rules: %s</title>'
-           % (width, h, width, h, summary["rules"], esc(", ".join(p[2] for p in parts if p[0])))]
+    enabled, disabled = int(summary["rules"]) - int(summary["disabled"] or 0), int(summary["disabled"] or 0)
+    heading = ("%d enabled rules (%d disabled)" % (enabled, disabled)) if disabled else "%d rules" % enabled
+    out = ['<svg class="healthbar" role="img" width="%d" height="%d" viewBox="0 0 %d %d"><title>%s: %s</title>'
+           % (width, h, width, h, esc(heading), esc(", ".join(p[2] for p in parts[:-1] if p[0])))]
     x = 0.0
     for value, colour, label in parts:
         if not value:

@@ -101,11 +101,16 @@ EXAMPLES = r"""
 
 RETURN = r"""
 summary:
-  description: Counts of the evaluation.
+  description:
+    - Counts of the evaluation. C(rules) counts every rule, C(disabled) those disabled by O(disabled_rules) and
+      C(enabled) the others; C(failed), C(passed), C(not_evaluated) and C(not_applicable) share out the enabled ones.
+    - C(problem_text) says it in words, "2 of 46 rules found a problem", or with rules disabled "2 of 45 enabled
+      rules found a problem (1 disabled)".
   type: dict
   returned: always
   sample: {"rules": 46, "failed": 2, "passed": 41, "not_evaluated": 1, "not_applicable": 2, "disabled": 0,
-           "evaluated": 43, "by_severity": {"critical": 1, "major": 1, "minor": 0, "info": 0}, "worst": "critical",
+           "enabled": 46, "evaluated": 43, "problem_text": "2 of 46 rules found a problem",
+           "by_severity": {"critical": 1, "major": 1, "minor": 0, "info": 0}, "worst": "critical",
            "verdict": "fail", "complete": false, "headline": "2 findings",
            "detail": "1 critical, 1 major; 1 not evaluated (data not collected); 2 not applicable to this release"}
 failed_rules:

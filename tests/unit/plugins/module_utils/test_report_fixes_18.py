@@ -13,12 +13,13 @@ import re
 
 import pytest
 
-from ansible_collections.vastops.asbuilt.plugins.module_utils import drift
+from ansible_collections.vastops.asbuilt.plugins.module_utils import drift, health
 from ansible_collections.vastops.asbuilt.plugins.module_utils.drift import compare
 from ansible_collections.vastops.asbuilt.plugins.module_utils.drift_render import render_html, render_md
+from ansible_collections.vastops.asbuilt.plugins.module_utils.report import render_files
 from ansible_collections.vastops.asbuilt.plugins.module_utils.snapshot_view import SnapshotView
 
-from test_report_fixes import doc, small_doc  # noqa: F401  (fixtures)
+from test_report_fixes import NOW, doc, small_doc  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.simulator]
 
@@ -78,3 +79,49 @@ def test_drift_tells_apart_records_that_share_a_name(doc):
     base = drift.display_name("quotas", quotas[0])
     assert sorted(labels) == sorted(["%s [tenant %s]" % (base, quotas[0]["tenant_name"]),
                                      "%s [tenant other-tenant]" % base])
+
+
+# ---- 3: with rules disabled, the counts are of the enabled rules, the disabled ones said apart ------------------
+DISABLED = ["VAST-NET-005"]
+
+
+def _report(doc, disabled):
+    view = SnapshotView(doc)
+    found = health.evaluate(view, disabled=disabled, now=NOW)
+    files, _model = render_files(view, found)
+    return found, files["report.md"].decode("utf-8"), files["report.html"].decode("utf-8")
+
+
+def test_rule_counts_leave_disabled_rules_out(doc):
+    found, md, html = _report(doc, DISABLED)
+    summ = found["summary"]
+    total = len(found["results"])
+    enabled = total - 1
+    assert summ["disabled"] == 1 and summ["enabled"] == enabled
+    assert summ["failed"] + summ["passed"] + summ["not_evaluated"] + summ["not_applicable"] == enabled
+    assert summ["problem_text"] == "%d of %d enabled rules found a problem (1 disabled)" % (summ["failed"], enabled)
+    assert health.problem_text(summ) == summ["problem_text"]
+    # the report: the health section's total, the executive summary and the bar's title
+    assert "%d enabled rules (1 disabled): " % enabled in md
+    assert "The health check of %d enabled rules" % enabled in md
+    assert "1 rule is disabled by configuration." in md
+    assert "%d enabled rules (1 disabled): " % enabled in html
+    for text in (md, html):
+        assert "%d rules" % total not in text, re.findall(r".{60}%d rules.{60}" % total, text)
+
+
+def test_rule_counts_unchanged_without_disabled_rules(doc):
+    found, md, _html = _report(doc, [])
+    summ = found["summary"]
+    total = len(found["results"])
+    assert summ["enabled"] == total
+    assert summ["problem_text"] == "%d of %d rules found a problem" % (summ["failed"], total)
+    assert "%d rules: " % total in md and "enabled" not in summ["problem_text"]
+
+
+def test_rule_counts_of_an_older_findings_summary():
+    """A findings file written before `enabled` and `problem_text` existed still reads right in the report."""
+    old = {"rules": 46, "failed": 3, "passed": 40, "not_evaluated": 0, "not_applicable": 1, "disabled": 2}
+    assert health.problem_text(old) == "3 of 44 enabled rules found a problem (2 disabled)"
+    assert health.rules_text(old) == "44 enabled rules (2 disabled)"
+    assert health.rules_text(dict(old, disabled=0)) == "46 rules"
