@@ -136,6 +136,12 @@ def fleet_document(clusters, dest_dir, title="VAST fleet"):
         summary = entry.get("summary") or {}
         error = entry.get("error") or ""
         failed_task = entry.get("failed_task") or None
+        note = text(entry.get("note") or "").strip()
+        if entry.get("busy"):
+            # refused because another run holds the cluster's lease (it is collecting it right now): not a failure
+            # of the cluster; its latest report is listed, with a note, and the other run will refresh it
+            error, failed_task = "", None
+            note = note or "being collected by another run (refused: lease held)"
         run_dir = None
         if summary:
             # an offline run (collect_offline) re-rendered an existing snapshot: the cluster was not read
@@ -146,7 +152,7 @@ def fleet_document(clusters, dest_dir, title="VAST fleet"):
             status = "failed" if error else ("earlier" if summary else "missing")
         report = entry.get("report") or summary.get("html")
         health = health_summary({"summary": summary["health"]}) if summary.get("health") else None
-        row = {"name": name, "status": status, "status_text": STATUS_TEXT[status], "error": error,
+        row = {"name": name, "status": status, "status_text": STATUS_TEXT[status], "error": error, "note": note,
                "reason": failure_reason(error, failed_task) if error else "", "failed_task": failed_task,
                "cluster_name": summary.get("cluster_name"), "has_report": bool(summary),
                "link": os.path.relpath(report, dest_dir) if report else None,
@@ -236,6 +242,11 @@ def _snapshot_date(row):
 
 
 def _status_html(row):
+    note = ('<br/><span class="more note">%s</span>' % esc(row["note"])) if row.get("note") else ""
+    return _status_badge_html(row) + note
+
+
+def _status_badge_html(row):
     if row["status"] == "refreshed":
         return '<span class="badge ok">this run</span>'
     if row["status"] == "rerendered":
@@ -321,6 +332,8 @@ def render_md(doc):
         status = {"refreshed": "this run", "rerendered": "re-rendered by this run from a snapshot of %s"
                   % _snapshot_date(r), "earlier": "earlier run (%s)" % (r["run"] or "-"),
                   "failed": failure_text(r["reason"], last), "missing": "no report yet"}[r["status"]]
+        if r.get("note"):
+            status += "; %s" % r["note"]
         if not r["has_report"]:
             cells = ["-", "-", "-", "-", "-", status]
         else:

@@ -63,6 +63,16 @@ options:
       failed_task:
         description: The name of the task that failed (kept in C(fleet.json); the as-built playbook gives it).
         type: str
+      busy:
+        description: This run was refused because another run holds the cluster's lease (it is collecting the
+          cluster right now). The cluster is then not counted as failed; it is listed with its latest report and a
+          note (O(clusters[].note), by default C(being collected by another run (refused: lease held))).
+        type: bool
+        default: false
+      note:
+        description: A remark shown with the cluster's status (for example that an older snapshot was re-rendered
+          and C(latest) kept the newer report).
+        type: str
   title:
     description: Title of the page.
     type: str
@@ -135,7 +145,8 @@ ARGUMENT_SPEC = dict(
     clusters=dict(type="list", elements="dict", required=True, options=dict(
         name=dict(type="str", required=True), summary=dict(type="dict"), offline=dict(type="bool", default=False),
         report=dict(type="path"),
-        dir=dict(type="path"), error=dict(type="str"), failed_task=dict(type="str"))),
+        dir=dict(type="path"), error=dict(type="str"), failed_task=dict(type="str"),
+        busy=dict(type="bool", default=False), note=dict(type="str"))),
     title=dict(type="str", default="VAST fleet as-built reports"),
     company=dict(type="str"),
     colors=dict(type="dict", options=dict(primary=dict(type="str"), accent=dict(type="str"))),

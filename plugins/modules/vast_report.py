@@ -94,6 +94,9 @@ options:
     description:
       - Point C(<parent of dest>/latest) (a relative symbolic link, and C(latest.txt)) at O(dest) once every file
         is written.
+      - "C(latest) names the run with the newest data: when it points to a run whose data was collected after
+        O(snapshot)'s (an older snapshot re-rendered offline), it is left alone, with a warning, and
+        RV(latest_kept) names that run."
     type: bool
     default: false
 extends_documentation_fragment:
@@ -176,12 +179,19 @@ latest:
   type: str
   returned: when O(update_latest=true)
   sample: /srv/asbuilt/vast-prod-1/latest
+latest_kept:
+  description: The run C(latest) still points to because its data is newer than O(snapshot)'s (then O(dest) did
+    not become the latest), with when its data was collected.
+  type: dict
+  returned: when O(update_latest=true) and C(latest) was left alone for newer data
+  sample: {"run": "20261204T163000Z", "collected_at": "2026-12-04T16:30:00Z"}
 """
 
 import os
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import parse_time
 from ansible_collections.vastops.asbuilt.plugins.module_utils.fleet import report_summary
 from ansible_collections.vastops.asbuilt.plugins.module_utils.atomic_files import atomic_write
 from ansible_collections.vastops.asbuilt.plugins.module_utils.output_files import point_latest
@@ -213,6 +223,33 @@ def summary_of(view, findings, model, html):
     summary = report_summary(view, findings, model)
     summary["html"] = html
     return summary
+
+
+def _collected_at(run_dir):
+    """When the data of the run *run_dir* was collected (its report.json, else its snapshot), or None."""
+    try:
+        doc = read_json_document(os.path.join(run_dir, "report.json"))
+        value = doc.get("collected_at") or (doc.get("summary") or {}).get("collected_at")
+        if value:
+            return value
+    except Exception:  # pylint: disable=broad-except  # no or an unreadable report: ask the snapshot
+        pass
+    try:
+        return load_snapshot(os.path.join(run_dir, "snapshot.json.gz")).collected_at
+    except Exception:  # pylint: disable=broad-except  # nothing to compare with: the new report wins
+        return None
+
+
+def newer_latest(parent, current, collected_at):
+    """``{"run", "collected_at"}`` when the run *current* (what ``latest`` points to) holds data collected after
+    *collected_at*, else None: ``latest`` names the newest data, never an older snapshot re-rendered later."""
+    if not current or os.sep in current or not os.path.isdir(os.path.join(parent, current)):
+        return None
+    theirs = _collected_at(os.path.join(parent, current))
+    mine_t, theirs_t = parse_time(collected_at), parse_time(theirs)
+    if mine_t is None or theirs_t is None or theirs_t <= mine_t:
+        return None
+    return {"run": current, "collected_at": theirs}
 
 
 def main():
@@ -272,6 +309,20 @@ def main():
             current = os.readlink(link)
         except OSError:
             current = None
+        if current is None:
+            try:
+                with open(os.path.join(parent, "latest.txt"), "r") as handle:
+                    current = handle.read().strip() or None
+            except (IOError, OSError):
+                current = None
+        kept = newer_latest(parent, current, view.collected_at) if current != os.path.basename(dest) else None
+        if kept:
+            result["latest"] = link
+            result["latest_kept"] = kept
+            module.warn("%s holds data collected at %s, older than that of %s (collected at %s): it is rendered "
+                        "there, and %s still points to %s, the newest data." % (
+                            dest, view.collected_at, kept["run"], kept["collected_at"], link, kept["run"]))
+            module.exit_json(**result)
         if current != os.path.basename(dest) and not module.check_mode:
             try:
                 point_latest(parent, dest)

@@ -139,6 +139,18 @@ error_kind:
   type: str
   returned: on failure
   sample: locked
+staging_dir:
+  description:
+    - The staging directory whose lease another run holds (with RV(error_kind=locked) from O(state=staging)).
+    - Failures name it C(staging_dir), not C(path), so that Ansible does not add the directory's owner, mode and
+      size to the error.
+  type: str
+  returned: when O(state=staging) fails with RV(error_kind=locked)
+  sample: /srv/asbuilt/vast-prod-1/.collecting
+lease_holder:
+  description: The run holding the lease (its id, pid, host and start), with RV(error_kind=locked) from O(state=staging).
+  type: str
+  returned: when O(state=staging) fails with RV(error_kind=locked)
 removed:
   description: The directories removed (O(state=tidy)).
   type: list
@@ -224,7 +236,7 @@ def main():
                                      "(a cancelled job, a machine that went down), delete %s%s." % (
                                          path, exc, os.path.join(path, ".lease"),
                                          (": it lapses by itself at %s" % expiry) if expiry else ""),
-                                 error_kind="locked", path=path)
+                                 error_kind="locked", staging_dir=path, lease_holder=str(exc))
             if taken_over:
                 module.warn("%s: took over the staging directory from %s; what it read is resumed." % (path, taken_over))
             module.exit_json(changed=True, path=path, parts=staged_parts(cluster_dir), lease=lease,

@@ -29,6 +29,23 @@ options:
   cluster_dir:
     description: The directory of one cluster's runs (C(<output_dir>/<cluster>)). A missing directory has no runs.
     type: path
+  runs_of:
+    description:
+      - With O(path), the directory of one cluster's runs that the snapshot is to join (an offline re-render files
+        it there). RV(cluster_check) then says whether the snapshot is of the same cluster as the newest complete
+        snapshot of that directory (by guid; by name when either has no guid).
+    type: path
+  expect_name:
+    description:
+      - With O(runs_of), when that directory has no earlier run to compare with, the name the inventory gives the
+        cluster; a snapshot of a cluster with another name gives a warning (see O(expect_host)).
+    type: str
+  expect_host:
+    description:
+      - With O(runs_of), when that directory has no earlier run, the VMS address the inventory gives the cluster.
+        When known it is compared instead of O(expect_name) (a cluster's inventory name often differs from its own
+        name): a snapshot read from another address gives a warning.
+    type: str
 extends_documentation_fragment:
   - vastops.asbuilt.local_files
 seealso:
@@ -83,6 +100,9 @@ snapshot:
       description: The resources that failed to read (C(subset.resource)).
       type: list
       elements: str
+    host:
+      description: The VMS address the snapshot was read from.
+      type: str
   sample: {"path": "/srv/asbuilt/vast-prod-1/20261203T163000Z/snapshot.json.gz", "collected_at": "2026-12-03T16:30:00Z",
            "cluster": {"name": "vast-prod-1"}, "api_version": "v7", "subsets_requested": ["cluster", "hardware"],
            "resources": {"ok": 20, "unavailable": 1, "error": 0}, "errors": []}
@@ -104,6 +124,18 @@ previous:
   type: str
   returned: when O(cluster_dir) is set
   sample: /srv/asbuilt/vast-prod-1/20261202T163000Z/snapshot.json.gz
+cluster_check:
+  description:
+    - With O(runs_of), whether the snapshot at O(path) is of the cluster of the runs in O(runs_of).
+    - C(same) is true or false, or null when O(runs_of) holds no earlier complete snapshot; C(earlier) is the
+      identity (C(name), C(guid), C(run), C(path), C(collected_at)) of the newest one; C(by) says what was compared
+      (C(guid) or C(name)); C(warning) the warning given when there was nothing to compare with and the snapshot's
+      name or address differs from O(expect_name) / O(expect_host).
+  type: dict
+  returned: when O(path) and O(runs_of) are set
+  sample: {"same": false, "by": "guid", "earlier": {"name": "vast-prod-1", "guid": "9f0c...", "run": "20261203T163000Z",
+           "path": "/srv/asbuilt/vast-prod-1/20261203T163000Z/snapshot.json.gz",
+           "collected_at": "2026-12-03T16:30:00Z"}, "warning": null}
 incomplete:
   description: The parts an interrupted or partly failed collection left for the next run to resume (in the
     cluster's staging directory C(.collecting/), or in a run directory written by an earlier version), or null.
@@ -135,7 +167,64 @@ def describe(path):
             "schema_version": view.doc.get("schema_version"),
             "cluster": dict((k, cluster.get(k)) for k in ("name", "guid", "psnt", "sw_version")),
             "api_version": meta.get("api_version"), "subsets_requested": meta.get("subsets_requested") or [],
-            "resources": statuses, "errors": sorted((meta.get("errors") or {}).keys())}
+            "resources": statuses, "errors": sorted((meta.get("errors") or {}).keys()), "host": meta.get("host")}
+
+
+def same_cluster(one, other):
+    """(same, by): whether two cluster identities ({name, guid}) name one cluster, by guid when both have one,
+    else by name; (None, None) when neither can tell."""
+    if one.get("guid") and other.get("guid"):
+        return str(one["guid"]) == str(other["guid"]), "guid"
+    if one.get("name") and other.get("name"):
+        return str(one["name"]) == str(other["name"]), "name"
+    return None, None
+
+
+def _host_port(host):
+    """('vms.example.com', '8443') from 'https://VMS.example.com:8443/' (port None when not given)."""
+    host = str(host or "").strip().lower()
+    host = host.split("://", 1)[-1].split("/", 1)[0]
+    if host.startswith("["):
+        name, _sep, rest = host[1:].partition("]")
+        return name, rest[1:] if rest.startswith(":") else None
+    if host.count(":") == 1:
+        name, port = host.split(":")
+        return name, port or None
+    return host, None
+
+
+def same_host(one, other):
+    """Whether two VMS addresses name one VMS: the same name, and the same port when both give one."""
+    (name1, port1), (name2, port2) = _host_port(one), _host_port(other)
+    return name1 == name2 and (port1 is None or port2 is None or port1 == port2)
+
+
+def cluster_check(snapshot, runs_of, expect_name=None, expect_host=None):
+    """Whether *snapshot* (:func:`describe`) is of the cluster of the runs in *runs_of* (see RV cluster_check)."""
+    listing = list_runs(runs_of)
+    mine = os.path.realpath(snapshot["path"])
+    earlier_paths = [r["snapshot"] for r in listing["runs"] if r["snapshot"] and os.path.realpath(r["snapshot"]) != mine]
+    check = {"same": None, "by": None, "earlier": None, "warning": None}
+    for path in reversed(earlier_paths):
+        try:
+            other = describe(path)
+        except SnapshotError:
+            continue                    # an unreadable earlier snapshot says nothing: try the one before
+        check["earlier"] = {"name": other["cluster"].get("name"), "guid": other["cluster"].get("guid"),
+                            "run": os.path.basename(os.path.dirname(path)), "path": path,
+                            "collected_at": other["collected_at"]}
+        check["same"], check["by"] = same_cluster(snapshot["cluster"], other["cluster"])
+        return check
+    name = snapshot["cluster"].get("name")
+    if expect_host and snapshot.get("host"):
+        if not same_host(expect_host, snapshot["host"]):
+            check["warning"] = ("%s was read from %s (cluster %s), not from %s, this inventory host's address: check "
+                                "that it is this cluster's snapshot" % (snapshot["path"], snapshot["host"],
+                                                                         name or "of unknown name", expect_host))
+    elif expect_name and name and str(name) != str(expect_name):
+        check["warning"] = ("%s is a snapshot of the cluster %s, not %s (the inventory's name): check that it is "
+                            "this cluster's snapshot" % (snapshot["path"], name, expect_name))
+    return check
 
 
 def list_runs(cluster_dir):
@@ -155,14 +244,25 @@ def list_runs(cluster_dir):
 
 
 def main():
-    module = AnsibleModule(argument_spec=dict(path=dict(type="path"), cluster_dir=dict(type="path")),
+    module = AnsibleModule(argument_spec=dict(path=dict(type="path"), cluster_dir=dict(type="path"),
+                                              runs_of=dict(type="path"), expect_name=dict(type="str"),
+                                              expect_host=dict(type="str")),
                            required_one_of=[("path", "cluster_dir")], mutually_exclusive=[("path", "cluster_dir")],
+                           required_by={"runs_of": "path", "expect_name": "runs_of", "expect_host": "runs_of"},
                            supports_check_mode=True)
-    if module.params["path"]:
+    p = module.params
+    if p["path"]:
         try:
-            module.exit_json(changed=False, snapshot=describe(module.params["path"]))
+            snapshot = describe(p["path"])
         except SnapshotError as exc:
             module.fail_json(msg=str(exc))
+        result = dict(changed=False, snapshot=snapshot)
+        if p["runs_of"]:
+            result["cluster_check"] = cluster_check(snapshot, os.path.abspath(p["runs_of"]), p["expect_name"],
+                                                    p["expect_host"])
+            if result["cluster_check"]["warning"]:
+                module.warn(result["cluster_check"]["warning"])
+        module.exit_json(**result)
     module.exit_json(changed=False, **list_runs(os.path.abspath(module.params["cluster_dir"])))
 
 
