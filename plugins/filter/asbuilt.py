@@ -240,6 +240,34 @@ def _check_logo(path):
     logo_data_uri(data)
 
 
+def _check_ca_path(value):
+    """The CA certificate the modules verify the VMS with (vast_ca_path): it must exist and be readable, and a file
+    must hold a PEM certificate (a directory of CA certificates, which the modules' ca_path also takes, must be
+    readable). Checked before the first request, so that a missing file does not fail the run only at the
+    collection, after the output directory was created."""
+    if value in (None, ""):
+        return
+    _check_connection_value("ca_path", value)               # its type (a path, not a list)
+    _not_blank(value, "the CA certificate file (PEM), or leave it unset")
+    path = asbuilt_path(value)
+    if not os.path.lexists(path):
+        raise ValueError("%s does not exist: give the CA certificate (PEM) that signed the cluster's certificate" % path)
+    if os.path.isdir(path):
+        if not os.access(path, os.R_OK | os.X_OK):
+            raise ValueError("%s (a directory of CA certificates) cannot be read by this user" % path)
+        return
+    if not os.path.isfile(path):
+        raise ValueError("%s is not a regular file: give the CA certificate file (PEM)" % path)
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4 * 1024 * 1024)
+    except (IOError, OSError) as exc:
+        raise ValueError("%s cannot be read by this user (%s)" % (path, os_error_text(exc).split(": ", 1)[0]))
+    if b"-----BEGIN CERTIFICATE-----" not in head:
+        raise ValueError("%s holds no PEM certificate (a '-----BEGIN CERTIFICATE-----' block): give the CA "
+                         "certificate that signed the cluster's certificate, in PEM form" % path)
+
+
 def _check_colours(value):
     if value in (None, "", {}):
         return
@@ -276,6 +304,7 @@ _VALUE_CHECKS = (
     ("drift_after", _check_input_file("the newer snapshot")),
     ("drift_dest", _check_optional_path("the directory of the drift files")),
     ("_colors", _check_colours),
+    ("vast_ca_path", _check_ca_path),
 )
 _VALUE_ERRORS = (SectionConfigError, SubsetError, RuleConfigError, ValueError)
 

@@ -45,6 +45,8 @@ def sim(module_sims):
     ("asbuilt", {"collect_max_records": 0}, "collect_max_records: must be a page size from 1 to"),
     ("asbuilt", {"vast_retries": -1}, "vast_retries: must be a number of retries from 0 to"),
     ("healthcheck", {"vast_max_concurrency": 0}, "vast_max_concurrency: must be a number of requests from 1 to"),
+    # user test 18, item 5: a missing CA file failed only at the collection, after the output directory was made
+    ("asbuilt", {"vast_ca_path": "noca.pem"}, "noca.pem does not exist: give the CA certificate"),
 ])
 def test_bad_role_variable_stops_before_any_request(sim, tmp_path, playbook, extra, message):
     out = tmp_path / "out"

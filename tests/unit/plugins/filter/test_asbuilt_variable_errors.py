@@ -87,3 +87,20 @@ def test_a_plain_string_is_a_list_split_at_commas():
     assert "security" in asbuilt_subsets({}, True, True, "VAST-MON-001", "security")
     assert asbuilt_subsets({}, True, True, "VAST-MON-001", "security") == asbuilt_subsets(
         {}, True, True, ["VAST-MON-001"], ["security"])
+
+
+def test_vast_ca_path_is_checked_up_front(tmp_path, monkeypatch):
+    """User test 18, item 5: a missing vast_ca_path failed only at the collection, after the output directory (and
+    an index listing the cluster as failed) had been written; now it is named before anything is read or written."""
+    monkeypatch.chdir(str(tmp_path))
+    errors = asbuilt_variable_errors({"vast_ca_path": "noca.pem"})
+    assert errors == ["vast_ca_path: %s does not exist: give the CA certificate (PEM) that signed the cluster's "
+                      "certificate" % (tmp_path / "noca.pem")]
+    (tmp_path / "empty.pem").write_text("not a certificate\n")
+    assert "holds no PEM certificate" in asbuilt_variable_errors({"vast_ca_path": "empty.pem"})[0]
+    (tmp_path / "fifo").mkdir()
+    assert asbuilt_variable_errors({"vast_ca_path": str(tmp_path / "fifo")}) == []       # a directory of CAs
+    (tmp_path / "ca.pem").write_text("-----BEGIN CERTIFICATE-----\nMII...\n-----END CERTIFICATE-----\n")
+    assert asbuilt_variable_errors({"vast_ca_path": "ca.pem"}) == []
+    assert asbuilt_variable_errors({"vast_ca_path": ""}) == []                           # unset: VAST_CA_PATH
+    assert asbuilt_variable_errors({"vast_ca_path": "   "})[0].startswith("vast_ca_path: is blank")
