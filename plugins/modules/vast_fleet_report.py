@@ -64,9 +64,9 @@ options:
         description: The name of the task that failed (kept in C(fleet.json); the as-built playbook gives it).
         type: str
       busy:
-        description: This run was refused because another run holds the cluster's lease (it is collecting the
+        description: "This run was refused because another run holds the cluster's lease (it is collecting the
           cluster right now). The cluster is then not counted as failed; it is listed with its latest report and a
-          note (O(clusters[].note), by default C(being collected by another run (refused: lease held))).
+          note (O(clusters[].note), by default C(being collected by another run (refused: lease held)))."
         type: bool
         default: false
       note:
@@ -137,7 +137,9 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.fleet import fleet_document, render_html, render_md
-from ansible_collections.vastops.asbuilt.plugins.module_utils.atomic_files import atomic_write, directory_problem, os_error_text
+from ansible_collections.vastops.asbuilt.plugins.module_utils.atomic_files import (
+    atomic_write, directory_problem, make_dirs, os_error_text,
+)
 from ansible_collections.vastops.asbuilt.plugins.module_utils.output_files import json_bytes
 
 ARGUMENT_SPEC = dict(
@@ -167,7 +169,7 @@ def main():
     written = []
     try:
         if not module.check_mode and not os.path.isdir(dest):
-            os.makedirs(dest)
+            make_dirs(dest)
         for name in sorted(files):
             written.append(os.path.join(dest, name))
             if not module.check_mode:

@@ -42,9 +42,9 @@ options:
     type: str
   expect_host:
     description:
-      - With O(runs_of), when that directory has no earlier run, the VMS address the inventory gives the cluster.
+      - "With O(runs_of), when that directory has no earlier run, the VMS address the inventory gives the cluster.
         When known it is compared instead of O(expect_name) (a cluster's inventory name often differs from its own
-        name): a snapshot read from another address gives a warning.
+        name): a snapshot read from another address gives a warning."
     type: str
 extends_documentation_fragment:
   - vastops.asbuilt.local_files
@@ -219,8 +219,8 @@ def cluster_check(snapshot, runs_of, expect_name=None, expect_host=None):
     if expect_host and snapshot.get("host"):
         if not same_host(expect_host, snapshot["host"]):
             check["warning"] = ("%s was read from %s (cluster %s), not from %s, this inventory host's address: check "
-                                "that it is this cluster's snapshot" % (snapshot["path"], snapshot["host"],
-                                                                         name or "of unknown name", expect_host))
+                                "that it is this cluster's snapshot"
+                                % (snapshot["path"], snapshot["host"], name or "of unknown name", expect_host))
     elif expect_name and name and str(name) != str(expect_name):
         check["warning"] = ("%s is a snapshot of the cluster %s, not %s (the inventory's name): check that it is "
                             "this cluster's snapshot" % (snapshot["path"], name, expect_name))
