@@ -8,6 +8,12 @@ and drift results, the fleet index) goes through ``atomic_file``: the data goes 
 target, named ``.<name>.<pid>.<random>.tmp`` so that a later run can tell the leftovers of a dead process
 (``snapshot.remove_stale_temps``), is flushed and fsynced, then renamed over the target. On any error, or when
 the process is interrupted, the temporary file is removed and the target is untouched.
+
+Modes: every output file is ``FILE_MODE`` (0640) and every output directory ``DIR_MODE`` (0750), whatever the
+umask allows beyond that: a report holds the same configuration as the snapshot it was rendered from, so the two
+are readable by the same people (the owner and the group, never others). Only private working state is tighter
+(0600 files, 0700 directories): the staging directory with its lease and an interrupted collection's parts, the
+token file, the cache, the audit log.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -18,6 +24,11 @@ import contextlib
 import errno
 import os
 import tempfile
+
+#: the mode of every output file (snapshots, reports, CSVs, findings, drift files, the fleet index, latest.txt)
+FILE_MODE = 0o640
+#: the mode of every output directory (the output directory, a cluster's directory, its run directories)
+DIR_MODE = 0o750
 
 
 def temp_path(directory, base):
@@ -48,8 +59,28 @@ def fsync_dir(path):
         os.close(fd)
 
 
+def make_dirs(path, mode=DIR_MODE):
+    """Create *path* and any missing parent, each with *mode* (os.makedirs gives it to the last one only; the
+    umask may take more away). An existing directory is left as it is; another process creating one of them at the
+    same moment is fine."""
+    path = os.path.abspath(path)
+    missing = []
+    while not os.path.isdir(path):
+        missing.append(path)
+        parent = os.path.dirname(path)
+        if parent == path:
+            break
+        path = parent
+    for directory in reversed(missing):
+        try:
+            os.mkdir(directory, mode)
+        except OSError:
+            if not os.path.isdir(directory):
+                raise
+
+
 @contextlib.contextmanager
-def atomic_file(path, mode=0o644, sync_dir=False):
+def atomic_file(path, mode=FILE_MODE, sync_dir=False):
     """Yield a binary file object; when the block ends without error, its content becomes *path* atomically."""
     directory = os.path.dirname(os.path.abspath(path))
     try:
@@ -72,7 +103,7 @@ def atomic_file(path, mode=0o644, sync_dir=False):
         fsync_dir(directory)
 
 
-def atomic_write(path, data, mode=0o644):
+def atomic_write(path, data, mode=FILE_MODE):
     """Write *data* (str or bytes) to *path* atomically; the directory must exist. Returns *path*."""
     if isinstance(data, str):
         data = data.encode("utf-8")

@@ -31,7 +31,9 @@ import os
 import re
 import shutil
 
-from ansible_collections.vastops.asbuilt.plugins.module_utils.atomic_files import atomic_file, atomic_write
+from ansible_collections.vastops.asbuilt.plugins.module_utils.atomic_files import (
+    DIR_MODE, FILE_MODE, atomic_file, atomic_write, make_dirs,
+)
 
 RUN_DIR = re.compile(r"^\d{8}T\d{6}Z(?:-\d+)?$")
 STAGING_DIR = ".collecting"
@@ -92,11 +94,11 @@ def staged_parts(cluster_dir):
     return path if os.path.isdir(path) else None
 
 
-def new_run_dir(cluster_dir, now=None, mode=0o750):
+def new_run_dir(cluster_dir, now=None, mode=DIR_MODE):
     """Create and return a new run directory ``<cluster_dir>/<UTC timestamp>`` (``-1``, ``-2``... appended when
     the name exists, so a run never writes into another run's directory). *cluster_dir* is created if needed."""
     if not os.path.isdir(cluster_dir):
-        os.makedirs(cluster_dir, mode)
+        make_dirs(cluster_dir, mode)
     stamp = (now or datetime.datetime.now(datetime.timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
     for n in range(0, 1000):
         name = stamp if n == 0 else "%s-%d" % (stamp, n)
@@ -112,15 +114,21 @@ def new_run_dir(cluster_dir, now=None, mode=0o750):
 
 
 def file_snapshot(source, run_dir, copy=False):
-    """Move (rename, same file system) or copy *source* into *run_dir* as snapshot.json.gz, atomically."""
+    """Move (rename, same file system) or copy *source* into *run_dir* as snapshot.json.gz, atomically; it gets
+    the mode of every output file (FILE_MODE)."""
     dest = os.path.join(run_dir, SNAPSHOT_NAME)
     if not copy:
         try:
             os.replace(source, dest)
-            return dest
         except OSError:
             pass                                   # another file system: copy, then remove
-    with atomic_file(dest, mode=0o600) as out, open(source, "rb") as src:
+        else:
+            try:
+                os.chmod(dest, FILE_MODE)          # one written by an earlier version (0600) is filed like the rest
+            except OSError:
+                pass                               # another owner's file: it keeps its mode
+            return dest
+    with atomic_file(dest, mode=FILE_MODE) as out, open(source, "rb") as src:
         shutil.copyfileobj(src, out, 1024 * 1024)
     if not copy:
         os.unlink(source)
@@ -310,7 +318,8 @@ def acquire_lease(cluster_dir, owner, now=None):
     :class:`LeaseHeld` when another run (alive) holds it. Taking it again with the same run id is a no-op."""
     import time
     staging = staging_dir(cluster_dir)
-    os.makedirs(staging, 0o700, exist_ok=True)
+    make_dirs(cluster_dir)                          # DIR_MODE, like the run directories
+    make_dirs(staging, 0o700)                       # private working state (lease, parts)
     path = os.path.join(staging, LEASE_NAME)
     now = time.time() if now is None else now
     with _DirLock(staging):

@@ -41,7 +41,7 @@ import time
 import zlib
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.atomic_files import (
-    atomic_file, atomic_write, temp_path, unlink_quietly)
+    FILE_MODE, atomic_file, atomic_write, temp_path, unlink_quietly)
 from ansible_collections.vastops.asbuilt.plugins.module_utils.normalise import canonical_json, sort_key
 
 SCHEMA_VERSION = 1
@@ -239,7 +239,7 @@ def assemble(dest, collected_at, layout, meta):
     """
     sha = hashlib.sha256()
     size = [0]
-    with atomic_file(dest, mode=0o600, sync_dir=True) as out:
+    with atomic_file(dest, mode=FILE_MODE, sync_dir=True) as out:
         pending = []
 
         def emit(data):

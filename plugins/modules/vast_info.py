@@ -89,7 +89,8 @@ options:
         the checksum and C(meta), not O(ignore:vast_info).
       - Written atomically; records go into a temporary file in the same directory which is renamed over O(dest)
         only when complete, so an interrupted or failed run never leaves a partial file under this name.
-      - The directory must exist and be writable. The file is created with mode C(0600).
+      - The directory must exist and be writable. The file is created with mode C(0640), like every output file of
+        the collection (the reports rendered from it hold the same configuration).
       - The file is written in check mode too (it is local output; the cluster is never changed).
     type: path
   resume:

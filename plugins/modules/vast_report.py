@@ -193,7 +193,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import parse_time
 from ansible_collections.vastops.asbuilt.plugins.module_utils.fleet import report_summary
-from ansible_collections.vastops.asbuilt.plugins.module_utils.atomic_files import atomic_write
+from ansible_collections.vastops.asbuilt.plugins.module_utils.atomic_files import atomic_write, make_dirs
 from ansible_collections.vastops.asbuilt.plugins.module_utils.output_files import point_latest
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report import FORMATS, render_files
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_sections import SectionConfigError
@@ -279,7 +279,7 @@ def main():
     written, changed = [], False
     try:
         if not module.check_mode and not os.path.isdir(dest):
-            os.makedirs(dest)
+            make_dirs(dest)
         for name in sorted(files):
             path = os.path.join(dest, name)
             written.append(path)

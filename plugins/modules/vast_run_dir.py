@@ -164,7 +164,7 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.atomic_files import (
-    directory_problem, os_error_text, read_only,
+    directory_problem, make_dirs, os_error_text, read_only,
 )
 from ansible_collections.vastops.asbuilt.plugins.module_utils.output_files import (
     LeaseHeld, acquire_lease, describe_lease, file_snapshot, lease_expiry_text, lease_holder, lease_owner, new_run_dir,
@@ -221,7 +221,8 @@ def main():
             changed = not os.path.isdir(path)
             if module.check_mode or not p["run_id"]:
                 if changed and not module.check_mode:
-                    os.makedirs(path, 0o700, exist_ok=True)     # another run may create it at the same moment
+                    make_dirs(cluster_dir)                      # DIR_MODE; another run may create them at the same
+                    make_dirs(path, 0o700)                      # moment. The staging directory is private state
                 module.exit_json(changed=changed, path=path, parts=staged_parts(cluster_dir))
             if p["lease_max_age"] < 60:
                 module.fail_json(msg="lease_max_age must be at least 60 seconds (got %d)" % p["lease_max_age"])

@@ -114,7 +114,7 @@ def test_snapshot_file_shape_and_idempotence(sim_factory, tmp_path):
     with open(one["dest"], "rb") as handle:
         raw = handle.read()
     assert snapshot.file_sha256(one["dest"]) == one["sha256"] and len(raw) == one["size_bytes"]
-    assert oct(os.stat(one["dest"]).st_mode & 0o777) == "0o600"
+    assert oct(os.stat(one["dest"]).st_mode & 0o777) == "0o640"
     assert first["meta"]["counts"] == one["counts"] == one["meta"]["counts"]
     assert snapshot.read_snapshot(check["dest"])["vast_info"]["min"]["clusters"]
     assert sorted(os.listdir(str(tmp_path / "play-results.json").rsplit("/", 1)[0])) == sorted(

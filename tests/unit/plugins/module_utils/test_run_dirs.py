@@ -28,7 +28,7 @@ def test_snapshot_is_filed_by_a_rename_or_a_copy(tmp_path):
     run2 = output_files.new_run_dir(str(tmp_path / "c1"), now=NOW)
     dest2 = output_files.file_snapshot(str(source), run2)
     assert open(dest2, "rb").read() == b"data" and not source.exists()
-    assert oct(os.stat(dest).st_mode & 0o777) == "0o600"
+    assert oct(os.stat(dest).st_mode & 0o777) == "0o640"
 
 
 def test_tidy_keeps_parts_to_resume_and_nothing_else(tmp_path):

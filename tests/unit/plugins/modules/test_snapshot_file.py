@@ -50,7 +50,7 @@ def test_empty_part_and_assembly(tmp_path):
     document = snapshot.read_snapshot(str(dest))
     assert list(document) == ["schema_version", "kind", "collection_version", "collected_at", "vast_info", "meta"]
     assert document["vast_info"] == {"a": {"none": [], "some": records}, "b": {}}
-    assert oct(os.stat(str(dest)).st_mode & 0o777) == "0o600"
+    assert oct(os.stat(str(dest)).st_mode & 0o777) == "0o640"
     # the system's zcat reads the several gzip members as one stream
     text = subprocess.run(["gzip", "-dc", str(dest)], capture_output=True, check=True, timeout=30).stdout
     assert json.loads(text.decode()) == document
