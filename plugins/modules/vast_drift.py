@@ -155,7 +155,9 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.drift import VOLATILE_FIELDS, VOLATILE_RESOURCES, compare
 from ansible_collections.vastops.asbuilt.plugins.module_utils.drift_render import render_html, render_md
-from ansible_collections.vastops.asbuilt.plugins.module_utils.atomic_files import atomic_write, directory_problem, os_error_text
+from ansible_collections.vastops.asbuilt.plugins.module_utils.atomic_files import (
+    atomic_write, directory_problem, make_dirs, os_error_text,
+)
 from ansible_collections.vastops.asbuilt.plugins.module_utils.output_files import json_bytes
 from ansible_collections.vastops.asbuilt.plugins.module_utils.snapshot_view import SnapshotError, load_snapshot
 
@@ -200,7 +202,7 @@ def main():
         dest = os.path.abspath(p["dest"])
         try:
             if not module.check_mode and not os.path.isdir(dest):
-                os.makedirs(dest)
+                make_dirs(dest)                 # 0750 like every output directory, whatever the umask
             for name in sorted(files):
                 path = os.path.join(dest, name)
                 result["files"].append(path)

@@ -69,6 +69,13 @@ options:
     description: Copy O(snapshot) instead of moving it (for a snapshot that must stay where it is).
     type: bool
     default: false
+  run_time:
+    description:
+      - With O(state=present), the UTC time the new run directory is named after (C(2026-12-03T16:30:00Z)), instead
+        of now. The collect role gives a copied snapshot its collection time, so that the run directories of a
+        cluster sort in the order their data was read (drift compares the last two).
+      - A value that is not such a time is ignored (now is used).
+    type: str
 extends_documentation_fragment:
   - vastops.asbuilt.local_files
 seealso:
@@ -200,13 +207,29 @@ def _creation_problem(path):
     return None
 
 
+def _utc_time(text):
+    """The aware UTC datetime of an ISO-8601 UTC time such as a snapshot's collected_at, or None."""
+    import datetime
+    if not text:
+        return None
+    value = str(text).strip().replace("Z", "+00:00")
+    try:
+        when = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=datetime.timezone.utc)
+    return when.astimezone(datetime.timezone.utc)
+
+
 def main():
     module = AnsibleModule(argument_spec=dict(cluster_dir=dict(type="path", required=True),
                                               state=dict(type="str", default="present",
                                                          choices=["staging", "present", "tidy", "release"]),
                                               run_id=dict(type="str"), run_pid=dict(type="int"),
                                               lease_max_age=dict(type="int", default=4200),
-                                              snapshot=dict(type="path"), copy=dict(type="bool", default=False)),
+                                              snapshot=dict(type="path"), copy=dict(type="bool", default=False),
+                                              run_time=dict(type="str")),
                            supports_check_mode=True)
     p = module.params
     cluster_dir = os.path.abspath(p["cluster_dir"])
@@ -263,7 +286,7 @@ def main():
             source = os.path.abspath(p["snapshot"]) if p["snapshot"] else None
             module.exit_json(changed=True, path=os.path.dirname(source) if source else None, name=None,
                              snapshot=source, parts=staged_parts(cluster_dir))
-        path = new_run_dir(cluster_dir)
+        path = new_run_dir(cluster_dir, now=_utc_time(p["run_time"]))
         result = dict(changed=True, path=path, name=os.path.basename(path), parts=staged_parts(cluster_dir))
         if p["snapshot"]:
             try:

@@ -29,8 +29,14 @@ def test_every_output_file_is_0640_and_every_directory_0750(sim_factory, tmp_pat
         copy.write_bytes(open(os.path.join(latest_run(out, CLUSTER), "snapshot.json.gz"), "rb").read())
         run_playbook("asbuilt", tmp_path, inv, env_for(sim), extra_vars={"collect_snapshot": str(copy)},
                      label="copy").check()
+        # drift into a directory that does not exist yet (vast_drift creates it and its parent)
+        drift_dest = tmp_path / "drift-out" / "sub"
+        run_playbook("drift", tmp_path, inv, env_for(sim), extra_vars={"drift_dest": str(drift_dest)},
+                     label="drift").check()
     finally:
         os.umask(old_umask)
+    assert _mode(str(drift_dest)) == 0o750 and _mode(str(drift_dest.parent)) == 0o750
+    assert os.listdir(str(drift_dest)) and all(_mode(str(f)) == 0o640 for f in drift_dest.iterdir())
     files, dirs = {}, {}
     for root, subdirs, names in os.walk(str(out)):
         dirs[root] = _mode(root)

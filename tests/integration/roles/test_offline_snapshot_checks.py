@@ -104,7 +104,12 @@ def test_an_older_snapshot_re_rendered_leaves_latest_on_the_newest_data(sim_fact
         after = _runs(out, "lab07")
         if label == "copy":
             assert len(after) == len(before) + 1          # a run directory of its own
-            assert os.path.isfile(os.path.join(str(out / "lab07"), after[-1], "report.html"))
+            added = sorted(set(after) - set(before))[0]
+            assert os.path.isfile(os.path.join(str(out / "lab07"), added, "report.html"))
+            # named after its data's collection time: the runs sort in the order their data was read, so drift's
+            # "last two runs" are still the two newest collections, not the old data re-rendered today
+            assert added.startswith(older_at.replace("-", "").replace(":", "")[:15]), (added, older_at)
+            assert sorted(after)[-1] == os.path.basename(newest)
         else:
             assert after == before
 
