@@ -23,12 +23,29 @@ __metaclass__ = type
 import contextlib
 import errno
 import os
+import re
 import tempfile
 
 #: the mode of every output file (snapshots, reports, CSVs, findings, drift files, the fleet index, latest.txt)
 FILE_MODE = 0o640
 #: the mode of every output directory (the output directory, a cluster's directory, its run directories)
 DIR_MODE = 0o750
+
+
+#: the name of a temporary file or directory made by :func:`temp_path`: ``.<base>.<pid>.<random>.tmp``
+TEMP_NAME = re.compile(r"^\.(?P<base>.+)\.(?P<pid>\d+)\.[A-Za-z0-9_]+\.tmp$")
+
+
+def pid_alive(pid):
+    """True when process *pid* runs on this machine (one of another user counts); what tells the temporary files
+    of a running writer from the leftovers of a dead one (:data:`TEMP_NAME`)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except OSError as exc:
+        return exc.errno == errno.EPERM
+    return True
 
 
 def temp_path(directory, base):
@@ -130,25 +147,32 @@ def read_only(path):
         return False
 
 
-def directory_problem(directory):
+def directory_problem(directory, create=False):
     """Why new files cannot be created in *directory*, in words, or None when they can.
 
     Names the real obstacle: a path component that is a file ("/etc/hostname is a file, not a directory"), a
-    directory that does not exist, or one this user cannot write.
+    directory that does not exist, or one this user cannot write. With *create*, a directory that does not exist
+    yet is fine when it can be made: the nearest existing component is then the one judged.
     """
     directory = os.path.abspath(directory)
     if os.path.isdir(directory):
-        if read_only(directory):
-            return "the directory %s is on a read-only file system" % directory
-        if not os.access(directory, os.W_OK | os.X_OK):
-            return "the directory %s is not writable by this user" % directory
-        return None
+        return _unwritable(directory)
     probe = directory
     while not os.path.lexists(probe) and os.path.dirname(probe) != probe:
         probe = os.path.dirname(probe)
     if os.path.lexists(probe) and not os.path.isdir(probe):
         return "%s is a file, not a directory" % probe
+    if create and os.path.isdir(probe):
+        return _unwritable(probe)
     return "the directory %s does not exist" % directory
+
+
+def _unwritable(directory):
+    if read_only(directory):
+        return "the directory %s is on a read-only file system" % directory
+    if not os.access(directory, os.W_OK | os.X_OK):
+        return "the directory %s is not writable by this user" % directory
+    return None
 
 
 def os_error_text(exc):

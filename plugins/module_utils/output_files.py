@@ -24,7 +24,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import datetime
-import errno
 import gzip
 import json
 import os
@@ -32,24 +31,12 @@ import re
 import shutil
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.atomic_files import (
-    DIR_MODE, FILE_MODE, atomic_file, atomic_write, make_dirs,
+    DIR_MODE, FILE_MODE, TEMP_NAME, atomic_file, atomic_write, make_dirs, pid_alive,
 )
 
 RUN_DIR = re.compile(r"^\d{8}T\d{6}Z(?:-\d+)?$")
 STAGING_DIR = ".collecting"
 SNAPSHOT_NAME = "snapshot.json.gz"
-#: a temporary file or directory of atomic_files / snapshot: ``.<name>.<pid>.<random>.tmp``
-_TEMP = re.compile(r"^\..+\.(?P<pid>\d+)\.[A-Za-z0-9_]+\.tmp$")
-
-
-def _pid_alive(pid):
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except OSError as exc:
-        return exc.errno == errno.EPERM
-    return True
 
 
 def json_bytes(doc, compress=False):
@@ -143,8 +130,8 @@ def _staging_in_use(staging):
     except OSError:
         return False
     for name in names:
-        match = _TEMP.match(name)
-        if match and not _pid_alive(int(match.group("pid"))):
+        match = TEMP_NAME.match(name)
+        if match and not pid_alive(int(match.group("pid"))):
             continue
         return True
     return False
@@ -202,7 +189,12 @@ LEASE_MAX_AGE = 24 * 3600
 
 
 class LeaseHeld(Exception):
-    """Another run (alive) holds the lease of the staging directory."""
+    """Another run (alive) holds the lease of the staging directory; ``lease`` is its content, the message says
+    whose it is (:func:`describe_lease`)."""
+
+    def __init__(self, lease):
+        super(LeaseHeld, self).__init__(describe_lease(lease))
+        self.lease = lease
 
 
 def _process_start(pid):
@@ -270,7 +262,7 @@ def _lease_stale(lease, now):
             pid = int(lease.get("pid"))
         except (TypeError, ValueError):
             return "its lease names no process"
-        if not _pid_alive(pid):
+        if not pid_alive(pid):
             return "its process (pid %d) is no longer running" % pid
         start = _process_start(pid)
         if lease.get("pid_start") and start and start != lease.get("pid_start"):
@@ -330,7 +322,7 @@ def acquire_lease(cluster_dir, owner, now=None):
                 return path, None
             why = _lease_stale(current, now)
             if why is None:
-                raise LeaseHeld(describe_lease(current))
+                raise LeaseHeld(current)
             taken_over = "%s: %s" % (describe_lease(current) if current else "an earlier run", why)
         atomic_write(path, json.dumps(owner, sort_keys=True), mode=0o600)
     return path, taken_over

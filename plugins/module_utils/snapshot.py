@@ -27,21 +27,19 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import calendar
-import errno
 import fcntl
 import gzip
 import hashlib
 import io
 import json
 import os
-import re
 import shutil
 import tempfile
 import time
 import zlib
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.atomic_files import (
-    FILE_MODE, atomic_file, atomic_write, temp_path, unlink_quietly)
+    FILE_MODE, TEMP_NAME, atomic_file, atomic_write, pid_alive, temp_path, unlink_quietly)
 from ansible_collections.vastops.asbuilt.plugins.module_utils.normalise import canonical_json, sort_key
 
 SCHEMA_VERSION = 1
@@ -53,7 +51,6 @@ PARTS_FORMAT = 1
 COMPRESSLEVEL = 1  # fastest: ~11% less CPU for a large cluster than level 6, files ~25% larger
 _CHUNK = 1024 * 1024
 _WRITE_BATCH = 256 * 1024
-_TEMP_RE = re.compile(r"^\.(?P<base>.+)\.(?P<pid>\d+)\.[A-Za-z0-9_]+\.tmp$")
 
 
 class SnapshotError(Exception):
@@ -64,16 +61,6 @@ class SnapshotLockedError(SnapshotError):
     """Another collection holds the lock of the resume directory: this run must touch nothing of it."""
 
 
-def _pid_alive(pid):
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except OSError as exc:
-        return exc.errno == errno.EPERM
-    return True
-
-
 def remove_stale_temps(directory, base):
     """Remove temporary files and part directories of *base* left by processes that no longer run."""
     try:
@@ -82,10 +69,10 @@ def remove_stale_temps(directory, base):
         return []
     removed = []
     for name in names:
-        match = _TEMP_RE.match(name)
+        match = TEMP_NAME.match(name)
         if not match or match.group("base") not in (base, base + ".parts"):
             continue
-        if _pid_alive(int(match.group("pid"))):
+        if pid_alive(int(match.group("pid"))):
             continue
         path = os.path.join(directory, name)
         try:
