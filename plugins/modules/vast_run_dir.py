@@ -171,11 +171,11 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils.atomic_files import (
-    directory_problem, make_dirs, os_error_text, read_only,
+    directory_problem, make_dirs, os_error_text,
 )
 from ansible_collections.vastops.asbuilt.plugins.module_utils.output_files import (
-    LeaseHeld, acquire_lease, describe_lease, file_snapshot, lease_expiry_text, lease_holder, lease_owner, new_run_dir,
-    release_lease, staged_parts, staging_dir, tidy_staging,
+    LEASE_NAME, LeaseHeld, acquire_lease, describe_lease, file_snapshot, lease_expiry_text, lease_holder, lease_owner,
+    new_run_dir, release_lease, staged_parts, staging_dir, tidy_staging,
 )
 
 
@@ -187,24 +187,6 @@ READ_ONLY_ADVICE = "Choose another asbuilt_output_dir (the playbooks' output dir
 
 def _advice(problem):
     return READ_ONLY_ADVICE if "read-only file system" in (problem or "") else ADVICE
-
-
-def _creation_problem(path):
-    """Why *path* (a directory) cannot be created or written, in words, or None: the nearest existing component
-    is a file, or a directory this user cannot write."""
-    path = os.path.abspath(path)
-    if os.path.isdir(path):
-        return directory_problem(path)
-    probe = path
-    while not os.path.lexists(probe) and os.path.dirname(probe) != probe:
-        probe = os.path.dirname(probe)
-    if not os.path.isdir(probe):
-        return "%s is a file, not a directory" % probe
-    if read_only(probe):
-        return "the directory %s is on a read-only file system" % probe
-    if not os.access(probe, os.W_OK | os.X_OK):
-        return "the directory %s is not writable by this user" % probe
-    return None
 
 
 def _utc_time(text):
@@ -238,7 +220,7 @@ def main():
     try:
         if p["state"] == "staging":
             path = staging_dir(cluster_dir)
-            problem = _creation_problem(path)
+            problem = directory_problem(path, create=True)
             if problem:
                 module.fail_json(msg="cannot prepare the staging directory %s: %s. %s" % (path, problem, _advice(problem)))
             changed = not os.path.isdir(path)
@@ -253,12 +235,11 @@ def main():
             try:
                 lease, taken_over = acquire_lease(cluster_dir, owner)
             except LeaseHeld as exc:
-                holder = lease_holder(cluster_dir) or {}
-                expiry = lease_expiry_text(holder)
+                expiry = lease_expiry_text(exc.lease)
                 module.fail_json(msg="Another run is already collecting into %s: %s holds its lease. Wait for it to "
                                      "finish, or give this run another asbuilt_output_dir. If that run no longer runs "
                                      "(a cancelled job, a machine that went down), delete %s%s." % (
-                                         path, exc, os.path.join(path, ".lease"),
+                                         path, exc, os.path.join(path, LEASE_NAME),
                                          (": it lapses by itself at %s" % expiry) if expiry else ""),
                                  error_kind="locked", staging_dir=path, lease_holder=str(exc))
             if taken_over:
@@ -300,7 +281,7 @@ def main():
         if p["run_id"]:
             release_lease(cluster_dir, p["run_id"])     # the snapshot is filed: the collection is over
     except (IOError, OSError) as exc:
-        problem = _creation_problem(cluster_dir) or os_error_text(exc)
+        problem = directory_problem(cluster_dir, create=True) or os_error_text(exc)
         module.fail_json(msg="cannot prepare the run directory under %s: %s. %s" % (cluster_dir, problem, _advice(problem)))
     module.exit_json(**result)
 
