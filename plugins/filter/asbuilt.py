@@ -21,7 +21,7 @@ from ansible_collections.vastops.asbuilt.plugins.module_utils.catalogue import S
 from ansible_collections.vastops.asbuilt.plugins.module_utils.collector import MAX_PAGE_SIZE
 from ansible_collections.vastops.asbuilt.plugins.module_utils.errors import OptionError
 from ansible_collections.vastops.asbuilt.plugins.module_utils.options import (
-    MAX_CONCURRENCY_LIMIT, MAX_RETRIES_LIMIT, connection_argument_spec, convert_option,
+    MAX_CONCURRENCY_LIMIT, MAX_RETRIES_LIMIT, connection_argument_spec, convert_option, holds_pem_certificate,
 )
 from ansible_collections.vastops.asbuilt.plugins.module_utils.health import (
     RuleConfigError, check_rule_ids, resolve_thresholds, resources_needed,
@@ -259,11 +259,11 @@ def _check_ca_path(value):
     if not os.path.isfile(path):
         raise ValueError("%s is not a regular file: give the CA certificate file (PEM)" % path)
     try:
-        with open(path, "rb") as handle:
-            head = handle.read(4 * 1024 * 1024)
+        with open(path, "rb"):
+            pass
     except (IOError, OSError) as exc:
         raise ValueError("%s cannot be read by this user (%s)" % (path, os_error_text(exc).split(": ", 1)[0]))
-    if b"-----BEGIN CERTIFICATE-----" not in head:
+    if not holds_pem_certificate(path):
         raise ValueError("%s holds no PEM certificate (a '-----BEGIN CERTIFICATE-----' block): give the CA "
                          "certificate that signed the cluster's certificate, in PEM form" % path)
 

@@ -381,3 +381,13 @@ def dir_name(name, max_length=80):
         return slug
     digest = hashlib.sha256(original.encode("utf-8")).hexdigest()[:8]
     return "%s-%s" % (slug, digest) if slug else "cluster-%s" % digest
+
+
+def same_cluster(one, other):
+    """(same, by): whether two cluster identities ({name, guid}) name one cluster, by guid when both record one,
+    else by name; (None, None) when neither tells. The one rule of drift and of the offline re-render's check."""
+    if one.get("guid") and other.get("guid"):
+        return str(one["guid"]) == str(other["guid"]), "guid"
+    if one.get("name") and other.get("name"):
+        return str(one["name"]) == str(other["name"]), "name"
+    return None, None

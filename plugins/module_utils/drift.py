@@ -35,7 +35,9 @@ import json
 import os
 import re
 
-from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import natural_key, release_of, release_text
+from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import (
+    natural_key, release_of, release_text, same_cluster,
+)
 
 DRIFT_KIND = "vastops.asbuilt.drift"
 
@@ -115,21 +117,18 @@ def _cluster_text(cluster):
 def cluster_mismatch(before, after):
     """Why the two snapshots are not of one cluster (their guids differ or, without a guid, their names), or None."""
     old, new = before.cluster, after.cluster
-    if old.get("guid") and new.get("guid"):
-        if old["guid"] == new["guid"]:
-            return None
+    same, by = same_cluster(old, new)
+    if same is None and bool(old.get("guid")) != bool(new.get("guid")) and old.get("name") != new.get("name"):
+        same = False                # one records a guid, the other not even the same name (or none): not one cluster
+    if same is not False:
+        return None
+    if by == "guid":
         why = "their guids differ%s" % (", although both are named %s" % old.get("name")
                                         if old.get("name") and old.get("name") == new.get("name") else "")
-    elif old.get("name") and new.get("name") and not (old.get("guid") or new.get("guid")):
-        if old["name"] == new["name"]:
-            return None
-        why = "their names differ and neither snapshot records a guid"
     elif old.get("guid") or new.get("guid"):
-        if old.get("name") == new.get("name"):
-            return None
         why = "their names differ and only one snapshot records a guid"
     else:
-        return None
+        why = "their names differ and neither snapshot records a guid"
     return ("The two snapshots come from different clusters (%s): before %s, after %s. The drift below compares "
             "two clusters, not one cluster over time." % (why, _cluster_text(old), _cluster_text(new)))
 

@@ -176,7 +176,7 @@ def convert_option(name, otype, value, secret=False):
             _TYPE_WORDS[otype], _kind(value) if secret else "%s (%s)" % (_kind(value), _short_repr(value))))
 
 
-def _holds_pem_certificate(path, limit=4 * 1024 * 1024):
+def holds_pem_certificate(path, limit=4 * 1024 * 1024):
     """True when the file at *path* has a PEM certificate block (what requests' verify= needs)."""
     try:
         with open(path, "rb") as handle:
@@ -368,7 +368,7 @@ class ConnectionParams:
                 raise OptionError("ca_path", "%s does not exist" % self.ca_path)
             if not os.access(self.ca_path, os.R_OK):
                 raise OptionError("ca_path", "%s is not readable" % self.ca_path)
-            if os.path.isfile(self.ca_path) and not _holds_pem_certificate(self.ca_path):
+            if os.path.isfile(self.ca_path) and not holds_pem_certificate(self.ca_path):
                 raise OptionError("ca_path", "%s holds no PEM certificate (a '-----BEGIN CERTIFICATE-----' block): "
                                   "give the CA certificate that signed the cluster's certificate, in PEM form"
                                   % self.ca_path)

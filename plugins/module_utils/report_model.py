@@ -39,7 +39,7 @@ import re
 from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import (
     iso, natural_key, parse_time, text, utcnow,
 )
-from ansible_collections.vastops.asbuilt.plugins.module_utils.errors import shorten
+from ansible_collections.vastops.asbuilt.plugins.module_utils.errors import TRANSIENT_STATUSES, shorten
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_csv import INVENTORY_OF
 from ansible_collections.vastops.asbuilt.plugins.module_utils.report_sections import LEVEL_NAMES, SECTIONS, normalise_levels
 
@@ -212,7 +212,6 @@ def incomplete_banner(view):
             "columns": ["Resource", "Why it could not be read"], "rows": rows}
 
 
-TRANSIENT_STATUSES = (429, 502, 503, 504)
 NO_ANSWER_ERRORS = ("ConnectionFailed", "CircuitOpen", "RequestTimeout", "DeadlineExceeded")
 
 

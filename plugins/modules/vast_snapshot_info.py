@@ -148,6 +148,7 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.vastops.asbuilt.plugins.module_utils.asbuilt_util import same_cluster
 from ansible_collections.vastops.asbuilt.plugins.module_utils.output_files import run_dirs, staged_parts
 from ansible_collections.vastops.asbuilt.plugins.module_utils.snapshot_view import SnapshotError, load_snapshot
 
@@ -168,16 +169,6 @@ def describe(path):
             "cluster": dict((k, cluster.get(k)) for k in ("name", "guid", "psnt", "sw_version")),
             "api_version": meta.get("api_version"), "subsets_requested": meta.get("subsets_requested") or [],
             "resources": statuses, "errors": sorted((meta.get("errors") or {}).keys()), "host": meta.get("host")}
-
-
-def same_cluster(one, other):
-    """(same, by): whether two cluster identities ({name, guid}) name one cluster, by guid when both have one,
-    else by name; (None, None) when neither can tell."""
-    if one.get("guid") and other.get("guid"):
-        return str(one["guid"]) == str(other["guid"]), "guid"
-    if one.get("name") and other.get("name"):
-        return str(one["name"]) == str(other["name"]), "name"
-    return None, None
 
 
 def _host_port(host):
