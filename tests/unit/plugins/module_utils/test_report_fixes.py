@@ -29,10 +29,11 @@ pytestmark = [pytest.mark.simulator]
 NOW = "2026-12-03T16:30:00Z"
 
 
-@pytest.fixture(scope="module")
-def small_doc():
+def collect_small(**config):
+    """The snapshot document of an in-process `small` simulator (seed 7, clock NOW) collected whole; *config*
+    adds simulator settings (faults=[...])."""
     from simulator import Simulator, SimulatorConfig
-    sim = Simulator(SimulatorConfig(port=0, profile="small", now=NOW, seed=7)).start()
+    sim = Simulator(SimulatorConfig(port=0, profile="small", now=NOW, seed=7, **config)).start()
     try:
         params = {"host": sim.host, "username": "admin", "password": sim.users["admin"], "ca_path": sim.ca_path,
                   "retries": 1, "backoff": 0.01}
@@ -41,6 +42,18 @@ def small_doc():
         return json.loads(json.dumps(doc, default=str))
     finally:
         sim.stop()
+
+
+def not_collected(doc, subset, name):
+    """*doc* as if the run had not asked for *subset*.*name* (collect_subsets)."""
+    doc["vast_info"][subset].pop(name)
+    doc["meta"]["resources"].pop("%s.%s" % (subset, name), None)
+    return doc
+
+
+@pytest.fixture(scope="module")
+def small_doc():
+    return collect_small()
 
 
 @pytest.fixture

@@ -11,7 +11,9 @@ import pytest
 from ansible_collections.vastops.asbuilt.plugins.module_utils.health import evaluate
 from ansible_collections.vastops.asbuilt.plugins.module_utils.snapshot_view import SnapshotView
 
-from test_report_fixes import doc, remove, render, section, small_doc, table  # noqa: F401  (fixtures)
+from test_report_fixes import (  # noqa: F401  (fixtures)
+    doc, not_collected, remove, render, section, small_doc, table,
+)
 
 pytestmark = [pytest.mark.simulator]
 
@@ -32,12 +34,6 @@ def _views_500(doc):
     return doc
 
 
-def _not_collected(doc, subset, name):
-    doc["vast_info"][subset].pop(name)
-    doc["meta"]["resources"].pop("%s.%s" % (subset, name), None)
-    return doc
-
-
 # ---- 1: "could not be read" (read_error) is never worded "not collected" ---------------------------------------
 def test_read_error_is_worded_could_not_be_read_everywhere(doc):
     files, model, findings = render(_views_500(doc))
@@ -52,7 +48,7 @@ def test_read_error_is_worded_could_not_be_read_everywhere(doc):
 
 
 def test_data_left_out_by_the_run_is_worded_not_collected(doc):
-    files, model, findings = render(_not_collected(doc, "switches", "switches"))
+    files, model, findings = render(not_collected(doc, "switches", "switches"))
     assert findings["summary"]["not_evaluated_causes"]["not_collected"] >= 1
     assert findings["summary"]["not_evaluated_causes"]["read_error"] == 0
     assert "not evaluated (data not collected)" in findings["summary"]["detail"]
@@ -63,7 +59,7 @@ def test_data_left_out_by_the_run_is_worded_not_collected(doc):
 
 
 def test_both_causes_are_counted_apart(doc):
-    files, model, findings = render(_not_collected(_views_500(doc), "switches", "switches"))
+    files, model, findings = render(not_collected(_views_500(doc), "switches", "switches"))
     causes = findings["summary"]["not_evaluated_causes"]
     missing = findings["summary"]["not_evaluated"]
     assert causes["read_error"] == 1 and causes["not_collected"] == missing - 1
@@ -157,9 +153,9 @@ def test_node_figure_says_the_cnodes_could_not_be_read(doc):
 
 
 def test_figures_not_collected_say_so(doc):
-    _not_collected(doc, "logical", "views")
-    _not_collected(doc, "hardware", "cnodes")
-    _not_collected(doc, "hardware", "dnodes")
+    not_collected(doc, "logical", "views")
+    not_collected(doc, "hardware", "cnodes")
+    not_collected(doc, "hardware", "dnodes")
     _files, model, _f = render(doc)
     cards = _cards(model)
     assert cards["Views"]["value"] == "not collected" and cards["Views"]["tone"] == "muted"

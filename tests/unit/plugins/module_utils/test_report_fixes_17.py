@@ -11,19 +11,18 @@
 The faulted snapshot is collected once per module from a `small` simulator with the user's faults injected.
 """
 import copy
-import json
 import re
 
 import pytest
 
 from ansible_collections.vastops.asbuilt.plugins.module_utils import fleet
-from ansible_collections.vastops.asbuilt.plugins.module_utils.collector import Collector
 from ansible_collections.vastops.asbuilt.plugins.module_utils.errors import shorten
 from ansible_collections.vastops.asbuilt.plugins.module_utils.health import evaluate
-from ansible_collections.vastops.asbuilt.plugins.module_utils.session import VastSession
 from ansible_collections.vastops.asbuilt.plugins.module_utils.snapshot_view import SnapshotView
 
-from test_report_fixes import NOW, doc, remove, render, section, small_doc, table  # noqa: F401  (fixtures)
+from test_report_fixes import (  # noqa: F401  (fixtures)
+    collect_small, doc, not_collected, remove, render, section, small_doc, table,
+)
 
 pytestmark = [pytest.mark.simulator]
 
@@ -32,16 +31,7 @@ USER_FAULTS = [{"type": "status", "status": 500, "path": "/views/*"}, {"type": "
 
 @pytest.fixture(scope="module")
 def faulted_doc():
-    from simulator import Simulator, SimulatorConfig
-    sim = Simulator(SimulatorConfig(port=0, profile="small", now=NOW, seed=7, faults=USER_FAULTS)).start()
-    try:
-        params = {"host": sim.host, "username": "admin", "password": sim.users["admin"], "ca_path": sim.ca_path,
-                  "retries": 1, "backoff": 0.01}
-        with VastSession(params) as session:
-            collected = Collector(session, gather_subset=["all"]).collect()
-        return json.loads(json.dumps(collected, default=str))
-    finally:
-        sim.stop()
+    return collect_small(faults=USER_FAULTS)
 
 
 @pytest.fixture
@@ -63,12 +53,6 @@ def _html_section(html, sid):
     start = html.index('id="sec-%s"' % sid)
     end = html.find("<section", start)
     return html[start:end if end > 0 else len(html)]
-
-
-def _not_collected(doc, subset, name):
-    doc["vast_info"][subset].pop(name)
-    doc["meta"]["resources"].pop("%s.%s" % (subset, name), None)
-    return doc
 
 
 # ---- 1: figures and charts say why their data is missing, in place ------------------------------------------------
@@ -104,7 +88,7 @@ def test_logical_figures_and_the_protocol_chart_say_the_views_could_not_be_read(
 
 def test_figures_left_out_by_the_run_say_not_collected(doc):
     for subset, name in (("hardware", "cnodes"), ("logical", "views"), ("protection", "protectedpaths")):
-        _not_collected(doc, subset, name)
+        not_collected(doc, subset, name)
     files, model, _f = render(doc)
     assert _cards(model, "hardware")["CNodes"]["value"] == "not collected"
     assert _cards(model, "hardware")["CNodes"]["tone"] == "muted"
